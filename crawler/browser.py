@@ -1,0 +1,87 @@
+"""Which Chromium to launch and how each device is emulated.
+
+Debian's /usr/bin/chromium is used when present (browsers cannot be downloaded on every
+machine); otherwise Playwright's own build (`playwright install chromium`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-dev-shm-usage", "--no-first-run", "--disable-quic",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def chromium_path() -> str | None:
+    """REACHABILITY_CHROMIUM, else a system Chromium, else None (Playwright's bundled browser)."""
+    env = os.environ.get("REACHABILITY_CHROMIUM")
+    if env:
+        return env
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def chromium_version() -> str:
+    path = chromium_path()
+    if not path:
+        return ""
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    m = re.search(r"(\d+\.\d+\.\d+\.\d+)", out)
+    return m.group(1) if m else ""
+
+
+def launch_options(headless: bool = True) -> dict:
+    opts: dict = {"headless": headless, "args": list(CHROMIUM_ARGS)}
+    path = chromium_path()
+    if path:
+        opts["executable_path"] = path
+    return opts
+
+
+def context_options(device: str, ua_suffix: str | None = None, locale: str | None = None) -> dict:
+    """Browser-context options for a device profile (mobile: a Pixel 7 sized touch phone).
+
+    The user agent is the browser's own, in its Android form for the mobile profile (so
+    sites serve their mobile web), plus the survey's identifying suffix if configured.
+    """
+    version = chromium_version() or "120.0.0.0"
+    major = version.split(".")[0]
+    if device == "desktop":
+        opts = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1,
+                "is_mobile": False, "has_touch": False}
+        ua = None
+        if ua_suffix:
+            ua = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  f"Chrome/{major}.0.0.0 Safari/537.36")
+    else:
+        opts = {"viewport": {"width": 412, "height": 839}, "screen": {"width": 412, "height": 915},
+                "device_scale_factor": 1.5, "is_mobile": True, "has_touch": True}
+        ua = (f"Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+              f"Chrome/{major}.0.0.0 Mobile Safari/537.36")
+    if ua:
+        opts["user_agent"] = f"{ua} {ua_suffix}".strip() if ua_suffix else ua
+    if locale:
+        opts["locale"] = locale
+    opts["accept_downloads"] = False
+    opts["service_workers"] = "block"
+    return opts
+
+
+def is_local_host(host: str | None) -> bool:
+    """Loopback hosts (the demo, test fixtures, benchmarks): no politeness delays needed."""
+    host = (host or "").lower()
+    return host == "localhost" or host.endswith(".localhost") or host.startswith("127.") or host == "::1"

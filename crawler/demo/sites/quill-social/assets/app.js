@@ -1,0 +1,157 @@
+
+(function () {
+  'use strict';
+  var W = window;
+
+  function toast(msg, root) {
+    var t = document.createElement('div');
+    t.className = 'toast';
+    t.setAttribute('role', 'status');
+    t.textContent = msg;
+    (root || document.body).appendChild(t);
+    setTimeout(function () { t.remove(); }, 800);
+  }
+
+  function initToasts(root) {
+    root.addEventListener('click', function (e) {
+      var el = e.target.closest && e.target.closest('[data-toast]');
+      if (el) { e.preventDefault(); toast(el.getAttribute('data-toast'), root === document ? null : root); }
+    });
+  }
+
+  function initTabs(root) {
+    root.querySelectorAll('[role=tablist]').forEach(function (list) {
+      var tabs = list.querySelectorAll('[role=tab]');
+      tabs.forEach(function (tab) {
+        tab.addEventListener('click', function () {
+          tabs.forEach(function (t) {
+            var on = t === tab;
+            t.setAttribute('aria-selected', on ? 'true' : 'false');
+            t.tabIndex = on ? 0 : -1;
+            var panel = root.querySelector('#' + t.getAttribute('aria-controls'));
+            if (panel) panel.hidden = !on;
+          });
+        });
+      });
+    });
+  }
+
+  function initAccordions(root) {
+    root.querySelectorAll('button.acc-btn[aria-controls]').forEach(function (btn) {
+      btn.addEventListener('click', function () {
+        var open = btn.getAttribute('aria-expanded') === 'true';
+        btn.setAttribute('aria-expanded', open ? 'false' : 'true');
+        var panel = root.querySelector('#' + btn.getAttribute('aria-controls'));
+        if (panel) panel.hidden = open;
+      });
+    });
+  }
+
+  /* Chatbot engine: script = {start, delay, typing, busy, nodes: {id: {say: [html], options:
+     [[label, next]], connect: label, link: [label, href]}}, bar: [[label, next]]} */
+  function Bot(panel, script) {
+    this.panel = panel;
+    this.script = script;
+    this.log = panel.querySelector('.bot-log');
+    this.started = false;
+    var self = this;
+    var bar = panel.querySelector('.bot-bar');
+    if (bar && script.bar) {
+      script.bar.forEach(function (o) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = o[0];
+        b.addEventListener('click', function () { self.choose(o[0], o[1]); });
+        bar.appendChild(b);
+      });
+    }
+  }
+  Bot.prototype.start = function () {
+    if (this.started) return;
+    this.started = true;
+    this.reply(this.script.start);
+  };
+  Bot.prototype.bubble = function (cls, html) {
+    var d = document.createElement('div');
+    d.className = 'msg ' + cls;
+    d.innerHTML = html;
+    this.log.appendChild(d);
+    this.log.scrollTop = this.log.scrollHeight;
+    return d;
+  };
+  Bot.prototype.reply = function (id) {
+    var self = this;
+    var typing = this.bubble('typing', this.script.typing || '正在输入…');
+    setTimeout(function () {
+      typing.remove();
+      self.render(self.script.nodes[id]);
+    }, this.script.delay || 300);
+  };
+  Bot.prototype.choose = function (label, next) {
+    this.log.querySelectorAll('.bot-opts').forEach(function (o) { o.remove(); });
+    var me = this.bubble('me', '');
+    me.textContent = label;
+    this.reply(next);
+  };
+  Bot.prototype.render = function (node) {
+    var self = this;
+    node.say.forEach(function (html) { self.bubble('bot', html); });
+    var opts = document.createElement('div');
+    opts.className = 'bot-opts';
+    if (node.connect) {
+      var c = document.createElement('button');
+      c.type = 'button';
+      c.className = 'connect';
+      c.textContent = node.connect;
+      c.addEventListener('click', function () {
+        c.textContent = self.script.busy || '排队中…';
+        c.disabled = true;
+      });
+      opts.appendChild(c);
+    }
+    if (node.link) {
+      var a = document.createElement('a');
+      a.className = 'btn';
+      a.href = node.link[1];
+      a.textContent = node.link[0];
+      opts.appendChild(a);
+    }
+    (node.options || []).forEach(function (o) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = o[0];
+      b.addEventListener('click', function () { self.choose(o[0], o[1]); });
+      opts.appendChild(b);
+    });
+    if (opts.children.length) this.log.appendChild(opts);
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  function initBots(root, scripts) {
+    root.querySelectorAll('[data-bot]').forEach(function (panel) {
+      var script = scripts[panel.getAttribute('data-bot')];
+      if (!script) return;
+      var bot = new Bot(panel, script);
+      if (panel.hasAttribute('data-bot-autostart')) bot.start();
+      root.querySelectorAll('[data-bot-open="' + panel.id + '"]').forEach(function (b) {
+        b.addEventListener('click', function () {
+          panel.hidden = false;
+          b.setAttribute('aria-expanded', 'true');
+          bot.start();
+        });
+      });
+      panel.querySelectorAll('[data-bot-close]').forEach(function (b) {
+        b.addEventListener('click', function () { panel.hidden = true; });
+      });
+    });
+  }
+
+  W.HC = { toast: toast, initToasts: initToasts, initTabs: initTabs,
+    initAccordions: initAccordions, initBots: initBots, Bot: Bot };
+})();
+
+(function () {
+  HC.initToasts(document);
+  HC.initTabs(document);
+  HC.initBots(document, { quinn: {"start": "hello", "typing": "Quinn is typing…", "nodes": {"hello": {"say": ["Hi, I'm Quinn, Quill's help assistant. What do you need help with?"], "options": [["Reset password", "pw"], ["Report a post", "report"], ["Account locked", "locked"], ["Talk to a person", "gate"]]}, "pw": {"say": ["Tap <b>Forgot password?</b> on the log-in page. We'll email you a link."], "options": [["Report a post", "report"], ["Talk to a person", "gate"]]}, "report": {"say": ["Open the post, tap ⋯ and choose Report. Our safety team reviews reports within 24 hours."], "options": [["Reset password", "pw"], ["Talk to a person", "gate"]]}, "locked": {"say": ["Locked accounts can be unlocked from the link in the email we sent you."], "options": [["Reset password", "pw"], ["Talk to a person", "gate"]]}, "gate": {"say": ["To talk to a person, please log in first so we can verify your account."], "link": ["Log in", "/login.html?next=/contact.html"], "options": [["Reset password", "pw"], ["Report a post", "report"]]}}} });
+})();

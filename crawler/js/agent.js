@@ -1,0 +1,415 @@
+// Injected into every frame before the page's own scripts (page.add_init_script).
+// It answers three questions for the crawler: has the page settled, what does the user
+// see (visible text blocks and the controls a user could tap), and which element is a
+// recorded action's target. Everything lives under one non-enumerable global.
+(() => {
+  if (window.__reach) return;
+  const state = { fetches: 0, timers: new Map(), lastMutation: performance.now(), clickable: new WeakSet() };
+  const SHORT_TIMER_MS = 2000;
+
+  // --- settle tracking: pending fetch/XHR, short timers, DOM mutations, finite animations ---
+  const origSetTimeout = window.setTimeout, origClearTimeout = window.clearTimeout;
+  window.setTimeout = function (fn, delay, ...rest) {
+    const d = Number(delay) || 0;
+    let id;
+    const wrapped = typeof fn === 'function' ? function () { state.timers.delete(id); return fn.apply(this, arguments); } : fn;
+    id = origSetTimeout.call(window, wrapped, delay, ...rest);
+    if (d <= SHORT_TIMER_MS && typeof fn === 'function') state.timers.set(id, performance.now() + d);
+    return id;
+  };
+  window.clearTimeout = function (id) { state.timers.delete(id); return origClearTimeout.call(window, id); };
+  if (window.fetch) {
+    const origFetch = window.fetch;
+    window.fetch = function () {
+      state.fetches++;
+      const done = () => { state.fetches = Math.max(0, state.fetches - 1); };
+      try { const p = origFetch.apply(this, arguments); p.then(done, done); return p; } catch (e) { done(); throw e; }
+    };
+  }
+  const origSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function () {
+    state.fetches++;
+    this.addEventListener('loadend', () => { state.fetches = Math.max(0, state.fetches - 1); }, { once: true });
+    return origSend.apply(this, arguments);
+  };
+  // remember elements that got a click-like listener: they are tappable even without a role
+  const CLICKY = new Set(['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'touchstart', 'touchend', 'tap']);
+  const origAdd = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function (type, listener, opts) {
+    try { if (CLICKY.has(type) && this instanceof Element) state.clickable.add(this); } catch (e) { /* ignore */ }
+    return origAdd.call(this, type, listener, opts);
+  };
+  const observer = new MutationObserver(() => { state.lastMutation = performance.now(); });
+  const observe = (root) => { try { observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true }); } catch (e) { /* ignore */ } };
+  observe(document);
+  const origAttach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = origAttach.call(this, init);
+    observe(root);
+    return root;
+  };
+
+  function pendingTimers() {
+    const now = performance.now();
+    let n = 0;
+    for (const [id, due] of state.timers) { if (due < now - 5000) state.timers.delete(id); else n++; }
+    return n;
+  }
+  function runningAnimations() {
+    try {
+      return document.getAnimations().filter((a) => {
+        if (a.playState !== 'running') return false;
+        const t = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : null;
+        return t && Number.isFinite(t.endTime) && t.endTime < 5000;
+      }).length;
+    } catch (e) { return 0; }
+  }
+  function waitSettled(quietMs, maxMs) {
+    const start = performance.now();
+    return new Promise((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        const busy = state.fetches + pendingTimers() + runningAnimations();
+        const quiet = now - state.lastMutation >= quietMs;
+        if ((!busy && quiet && document.readyState !== 'loading') || now - start > maxMs) {
+          resolve({ settled: now - start <= maxMs, waited: Math.round(now - start) });
+        } else origSetTimeout.call(window, tick, 16);
+      };
+      tick();
+    });
+  }
+
+  // --- what the user sees ---
+  const norm = (s) => (s || '').replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+  const INLINE = /^(inline|contents)/;
+  const INTERACTIVE_ROLES = new Set(['button', 'link', 'tab', 'menuitem', 'menuitemradio', 'menuitemcheckbox', 'option', 'switch', 'treeitem', 'checkbox', 'radio']);
+  const HEADING = /^(H[1-6]|SUMMARY|LEGEND|DT|TH|CAPTION)$/;
+
+  function kids(node) {
+    if (node.shadowRoot) return Array.from(node.shadowRoot.childNodes);
+    if (node.tagName === 'SLOT') {
+      const a = node.assignedNodes({ flatten: true });
+      return a.length ? a : Array.from(node.childNodes);
+    }
+    return Array.from(node.childNodes);
+  }
+  function parentOf(el) {
+    if (el.assignedSlot) return el.assignedSlot;
+    if (el.parentElement) return el.parentElement;
+    const r = el.getRootNode();
+    return r && r.host ? r.host : null;
+  }
+  function styleOf(el) { return getComputedStyle(el); }
+  function rendered(el) {
+    if (el.checkVisibility) return el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+    const s = styleOf(el);
+    return s.display !== 'none' && s.visibility !== 'hidden' && s.opacity !== '0';
+  }
+  // Geometry: a box of zero area, clipped away by an overflow:hidden ancestor, or pushed
+  // out of reach (fixed and off-viewport, or at negative document coordinates) is not seen.
+  function onScreen(el) {
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2) return false;
+    let left = r.left, top = r.top, right = r.right, bottom = r.bottom;
+    let fixed = false;
+    for (let a = parentOf(el), hops = 0; a && a !== document.documentElement && hops < 200; a = parentOf(a), hops++) {
+      if (a.tagName === 'SLOT') continue;
+      const s = styleOf(a);
+      if (s.position === 'fixed') fixed = true;
+      if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
+        const clip = s.overflowX === 'hidden' || s.overflowX === 'clip' || s.overflowY === 'hidden' || s.overflowY === 'clip';
+        if (clip) {
+          const ar = a.getBoundingClientRect();
+          if (s.overflowX === 'hidden' || s.overflowX === 'clip') { left = Math.max(left, ar.left); right = Math.min(right, ar.right); }
+          if (s.overflowY === 'hidden' || s.overflowY === 'clip') { top = Math.max(top, ar.top); bottom = Math.min(bottom, ar.bottom); }
+          if (right - left < 2 || bottom - top < 2) return false;
+        }
+      }
+    }
+    if (styleOf(el).position === 'fixed') fixed = true;
+    if (fixed) {
+      if (right <= 0 || bottom <= 0 || left >= innerWidth || top >= innerHeight) return false;
+    } else if (right + scrollX <= 0 || bottom + scrollY <= 0) return false;
+    return true;
+  }
+  function labelledBy(el) {
+    const ids = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    const root = el.getRootNode();
+    return norm(ids.map((id) => { const t = root.getElementById ? root.getElementById(id) : document.getElementById(id); return t ? t.textContent : ''; }).join(' '));
+  }
+  function deepText(el) {
+    // visible text of a control, through its shadow root and slots
+    let out = '';
+    const walk = (n) => {
+      if (n.nodeType === 3) { out += n.data; return; }
+      if (n.nodeType !== 1) return;
+      if (n.tagName === 'SCRIPT' || n.tagName === 'STYLE' || n.tagName === 'TEMPLATE') return;
+      if (!rendered(n)) return;
+      if (n.tagName === 'IMG' && n.alt) out += ' ' + n.alt + ' ';
+      kids(n).forEach(walk);
+      if (!INLINE.test(styleOf(n).display)) out += ' ';
+    };
+    kids(el).forEach(walk);
+    return norm(out);
+  }
+  function iconName(el) {
+    const t = el.querySelector && el.querySelector('svg title, img[alt], [aria-label]');
+    if (!t) return '';
+    if (t.tagName === 'IMG') return norm(t.alt);
+    if (t.tagName && t.tagName.toLowerCase() === 'title') return norm(t.textContent);
+    return norm(t.getAttribute('aria-label'));
+  }
+  function accessibleName(el) {
+    const aria = norm(el.getAttribute('aria-label'));
+    if (aria) return aria;
+    const lb = el.getAttribute('aria-labelledby') ? labelledBy(el) : '';
+    if (lb) return lb;
+    const tag = el.tagName;
+    if (tag === 'INPUT') return norm(el.value || el.getAttribute('alt') || el.getAttribute('title') || el.placeholder || '');
+    if (tag === 'SELECT') {
+      const lab = el.labels && el.labels[0] ? norm(el.labels[0].textContent) : '';
+      return lab || norm(el.getAttribute('title') || '') || (el.options[0] ? norm(el.options[0].text) : '');
+    }
+    if (tag === 'IMG') return norm(el.alt || el.title);
+    const text = deepText(el);
+    if (text) return text;
+    return norm(el.getAttribute('title') || '') || iconName(el);
+  }
+
+  function isInteractive(el, s) {
+    const tag = el.tagName;
+    if (tag === 'A' && el.hasAttribute('href')) return true;
+    if (tag === 'BUTTON' || tag === 'SELECT') return true;
+    if (tag === 'SUMMARY') return !!(el.parentElement && el.parentElement.tagName === 'DETAILS');
+    if (tag === 'INPUT') return ['button', 'submit', 'reset', 'image', 'checkbox', 'radio'].includes((el.type || '').toLowerCase());
+    const role = (el.getAttribute('role') || '').toLowerCase();
+    if (INTERACTIVE_ROLES.has(role)) return true;
+    if (el.hasAttribute('onclick') || typeof el.onclick === 'function') return true;
+    // weak: only a listener or a pointer cursor says it is tappable
+    if (state.clickable.has(el) && tag !== 'BODY' && tag !== 'HTML') return 'weak';
+    if (s.cursor === 'pointer') {
+      const p = parentOf(el);
+      return (p && p.nodeType === 1 && styleOf(p).cursor === 'pointer') ? false : 'weak';
+    }
+    return false;
+  }
+
+  // Path of an element: one list of child indices per tree (document, then each shadow root).
+  function pathOf(el) {
+    const segs = [];
+    let node = el;
+    while (node) {
+      const seg = [];
+      let root = node.getRootNode();
+      let cur = node;
+      while (cur && cur.parentNode && cur.parentNode !== root && cur.parentNode.nodeType === 1) {
+        seg.unshift(Array.prototype.indexOf.call(cur.parentNode.children, cur));
+        cur = cur.parentNode;
+      }
+      // cur is a top-level element of its root
+      const top = root.children ? Array.prototype.indexOf.call(root.children, cur) : 0;
+      seg.unshift(top);
+      segs.unshift(seg);
+      node = root.host || null;
+    }
+    return segs;
+  }
+  function resolvePath(segs) {
+    let root = document;
+    let el = null;
+    for (let i = 0; i < segs.length; i++) {
+      if (i > 0) { if (!el || !el.shadowRoot) return null; root = el.shadowRoot; }
+      let cur = root.children[segs[i][0]];
+      for (let j = 1; j < segs[i].length && cur; j++) cur = cur.children[segs[i][j]];
+      if (!cur) return null;
+      el = cur;
+    }
+    return el;
+  }
+  function cssOf(el) {
+    const parts = [];
+    let node = el;
+    while (node) {
+      const seg = [];
+      let cur = node;
+      const root = node.getRootNode();
+      while (cur && cur.nodeType === 1) {
+        let s = cur.tagName.toLowerCase();
+        if (cur.id && /^[A-Za-z][\w-]*$/.test(cur.id)) { seg.unshift(s + '#' + cur.id); break; }
+        const p = cur.parentNode;
+        if (p && p.children) {
+          const same = Array.prototype.filter.call(p.children, (c) => c.tagName === cur.tagName);
+          if (same.length > 1) s += ':nth-of-type(' + (same.indexOf(cur) + 1) + ')';
+        }
+        seg.unshift(s);
+        if (!p || p === root || p.nodeType !== 1) break;
+        cur = p;
+      }
+      parts.unshift(seg.join(' > '));
+      node = root.host || null;
+    }
+    return parts.join(' >>> ');
+  }
+
+  function deepElementFromPoint(x, y) {
+    let el = document.elementFromPoint(x, y);
+    for (let i = 0; el && el.shadowRoot && i < 20; i++) {
+      const inner = el.shadowRoot.elementFromPoint(x, y);
+      if (!inner || inner === el) break;
+      el = inner;
+    }
+    return el;
+  }
+  function fixedRoot(el) {
+    let found = null;
+    for (let a = el; a && a !== document.documentElement && a !== document.body; a = parentOf(a)) {
+      if (a.nodeType === 1 && styleOf(a).position === 'fixed') found = a;
+    }
+    return found;
+  }
+  // When fixed layers cover the whole viewport (a modal and its mask, an open drawer),
+  // only what is inside those layers can be tapped: scrolling will not reveal the rest.
+  function coveringLayers() {
+    const roots = new Set();
+    const w = innerWidth, h = innerHeight;
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 7; j++) {
+        const x = (w * (i + 0.5)) / 5, y = (h * (j + 0.5)) / 7;
+        const el = deepElementFromPoint(x, y);
+        if (!el) return null;
+        const r = fixedRoot(el);
+        if (!r) return null;
+        roots.add(r);
+      }
+    }
+    return Array.from(roots);
+  }
+  function containsDeep(root, el) {
+    for (let a = el; a; a = parentOf(a)) if (a === root) return true;
+    return false;
+  }
+
+  // The text of the region a control belongs to: the same control in the same region
+  // does the same thing, whatever else is open on the page.
+  const REGION = 'form,dialog,[role=dialog],section,article,nav,header,footer,aside,main,details,li,tr,[role=tabpanel],[role=listitem],[role=menu]';
+  function containerText(el) {
+    let r = null;
+    for (let a = parentOf(el); a && a.nodeType === 1; a = parentOf(a)) { if (a.matches && a.matches(REGION)) { r = a; break; } }
+    const t = r ? (r.innerText || r.textContent || '') : '';
+    return norm(t).replace(/\d+/g, '#').slice(0, 1500);
+  }
+
+  function snapshot(opts) {
+    const maxBlocks = (opts && opts.maxBlocks) || 4000;
+    const maxControls = (opts && opts.maxControls) || 3000;
+    const blocks = [];
+    const controls = [];
+    const fields = [];
+    let heading = '';
+    const layers = coveringLayers();
+
+    function addControl(el, s, insideControl, weak) {
+      if (controls.length >= maxControls) return;
+      if (el.disabled || el.getAttribute('aria-disabled') === 'true') return;
+      if (!onScreen(el)) return;
+      const blocked = layers ? !layers.some((r) => containsDeep(r, el)) : false;
+      const tag = el.tagName;
+      const form = el.form || (el.closest && el.closest('form'));
+      const c = {
+        i: controls.length, tag: tag.toLowerCase(), role: (el.getAttribute('role') || '').toLowerCase(),
+        label: accessibleName(el).slice(0, 300), path: pathOf(el), css: cssOf(el).slice(0, 500),
+        href: tag === 'A' ? (el.getAttribute('href') || '') : '', abs: tag === 'A' && el.href ? String(el.href) : '',
+        target: tag === 'A' ? (el.getAttribute('target') || '') : '',
+        type: (el.getAttribute('type') || '').toLowerCase(), inForm: !!form,
+        download: tag === 'A' && el.hasAttribute('download'), blocked, nested: insideControl, weak: !!weak,
+        expanded: el.getAttribute('aria-expanded'), selected: el.getAttribute('aria-selected'),
+        title: norm(el.getAttribute('title') || ''), heading: heading.slice(0, 200),
+        options: null, ctx: containerText(el),
+      };
+      if (tag === 'SELECT') {
+        c.options = Array.from(el.options).map((o, k) => ({ k, value: o.value, text: norm(o.text).slice(0, 200), disabled: o.disabled, selected: o.selected }));
+      }
+      if (tag === 'BUTTON' && !c.type) c.type = form ? 'submit' : 'button';
+      controls.push(c);
+    }
+
+    // Walk the composed tree in document order, collecting blocks of visible text.
+    const stack = [];
+    function visit(node, insideControl) {
+      if (blocks.length >= maxBlocks) return '';
+      if (node.nodeType === 3) return node.data;
+      if (node.nodeType !== 1) return '';
+      const el = node;
+      const tag = el.tagName;
+      if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'TEMPLATE' || tag === 'NOSCRIPT' || tag === 'IFRAME' || tag === 'FRAME' || tag === 'OBJECT') return '';
+      const s = styleOf(el);
+      if (s.display !== 'contents' && !rendered(el)) return '';
+      const interactive = isInteractive(el, s);
+      if (interactive) addControl(el, s, insideControl, interactive === 'weak');
+      if ((tag === 'TEXTAREA' || (tag === 'INPUT' && ['text', 'email', 'tel', 'search', 'password', ''].includes((el.type || '').toLowerCase())) || el.isContentEditable) && onScreen(el)) {
+        const form = el.form || el.closest('form');
+        fields.push({
+          tag: tag.toLowerCase(), type: (el.getAttribute('type') || '').toLowerCase(),
+          label: norm((el.labels && el.labels[0] ? el.labels[0].textContent : '') || el.getAttribute('aria-label') || el.placeholder || '').slice(0, 200),
+          rows: el.rows || 0, height: Math.round(el.getBoundingClientRect().height),
+          inForm: !!form, formText: form ? norm(form.innerText).slice(0, 400) : '',
+          context: norm((el.closest('section,form,div') || el).innerText || '').slice(0, 300),
+          chrome: ((el.closest('[class],[id]') || el).className + ' ' + (el.id || '')).toString().slice(0, 200),
+        });
+      }
+      const isHeading = HEADING.test(tag) || (el.getAttribute('role') || '') === 'heading';
+      const block = !INLINE.test(s.display) || tag === 'BR';
+      if (block) stack.push(blocks.length);
+      let text = '';
+      for (const k of kids(el)) text += visit(k, insideControl || interactive);
+      if (tag === 'IMG' && el.alt) text += ' ' + el.alt + ' ';
+      if (block) stack.pop();
+      const t = norm(text);
+      if (isHeading && t) heading = t;
+      if (block) {
+        if (t && onScreen(el)) {
+          blocks.push({ text: t.slice(0, 2000), tag: tag.toLowerCase(), heading: isHeading ? '' : heading.slice(0, 200), control: interactive || insideControl, href: tag === 'A' ? String(el.href || '') : '' });
+        }
+        return ' ';
+      }
+      if (interactive && tag === 'A' && t && onScreen(el)) {
+        // inline links keep their own block too, so a tel:/mailto: target is known
+        blocks.push({ text: t.slice(0, 2000), tag: 'a', heading: heading.slice(0, 200), control: true, href: String(el.href || ''), inline: true });
+      }
+      return text;
+    }
+    visit(document.documentElement, false);
+    return {
+      url: location.href, title: document.title, blocks, controls, fields,
+      layered: !!layers, scrollHeight: document.documentElement.scrollHeight,
+      lang: document.documentElement.lang || '',
+    };
+  }
+
+  function target(path, label) {
+    const el = resolvePath(path);
+    if (el && (label == null || accessibleName(el).slice(0, 300) === label)) return el;
+    if (label == null) return el;
+    // fall back to the first visible control with the same name
+    const seen = [];
+    const walk = (n) => {
+      if (n.nodeType !== 1) return;
+      if (!rendered(n)) return;
+      if (isInteractive(n, styleOf(n)) && accessibleName(n).slice(0, 300) === label) seen.push(n);
+      kids(n).forEach(walk);
+    };
+    walk(document.documentElement);
+    return seen[0] || null;
+  }
+  function outline(el) {
+    if (!el) return false;
+    el.scrollIntoView({ block: 'center', inline: 'nearest' });
+    el.style.setProperty('outline', '4px solid #e0218a', 'important');
+    el.style.setProperty('outline-offset', '2px', 'important');
+    return true;
+  }
+  Object.defineProperty(window, '__reach', {
+    value: Object.freeze({ waitSettled, snapshot, target, outline, accessibleName }),
+    enumerable: false, configurable: false, writable: false,
+  });
+})();

@@ -1,0 +1,74 @@
+"""Plain records passed from the exploration to the dataset writer.
+
+They carry no Scrapy or Playwright types so that the search, the Scrapy items and the
+Parquet writer can share them and be tested separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Channel names, in the order used to join ties ("live_chat|phone" is name order).
+CHANNELS = ("callback", "chatbot", "email", "live_chat", "phone", "web_form")
+#: The synchronous channels with a person at the other end.
+HUMAN_CHANNELS = ("callback", "live_chat", "phone")
+#: Final status of one app in one run.
+STATUSES = ("found", "not_found", "login_wall", "error")
+
+
+@dataclass
+class Step:
+    """One click (tap, or choosing one <select> option) on a shortest path."""
+
+    label: str
+    role: str
+    selector: str
+    url_before: str
+    url_after: str
+    screenshot: str | None = None  # path relative to the output root
+
+
+@dataclass
+class ChannelHit:
+    """The shallowest state in which one contact channel was visible."""
+
+    channel: str
+    clicks: int
+    path: list[Step]
+    url: str
+    evidence_text: str
+    value: str | None = None  # E.164 number, e-mail address, ...
+    screenshot: str | None = None  # final state, relative to the output root
+    service_hours: str | None = None
+
+
+@dataclass
+class AppResult:
+    """Everything measured for one app in one run (one row of `reachability`)."""
+
+    app_id: str
+    app_name: str
+    category: str
+    region: str
+    device: str
+    start_url: str
+    status: str
+    crawled_at: float  # UNIX seconds, UTC
+    human_reachable: bool = False
+    clicks_to_human: int | None = None
+    human_channel: str | None = None
+    clicks_to_contact: int | None = None
+    path_to_human: list[str] | None = None
+    phone_numbers: list[str] = field(default_factory=list)
+    service_hours: str | None = None
+    bot_before_human: bool | None = None
+    states_explored: int = 0
+    clicks_performed: int = 0
+    page_loads: int = 0
+    duration_s: float = 0.0
+    budget_exhausted: bool = False
+    error: str | None = None
+    channels: list[ChannelHit] = field(default_factory=list)
+    locale: str | None = None
+    final_url: str | None = None
+    offsite_links: list[str] = field(default_factory=list)

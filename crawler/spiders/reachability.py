@@ -1,0 +1,100 @@
+"""The Scrapy spider: one request per app, each in its own browser context.
+
+Scrapy schedules the apps (concurrency, politeness, Scrapyd, scrapy-redis); the search
+itself runs in the callback on the live Playwright page that scrapy-playwright hands over.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import scrapy
+from scrapy.exceptions import CloseSpider
+
+from crawler.app_crawl import crawl_app, error_result
+from crawler.browser import context_options
+from crawler.config import AppConfig, ConfigError, load_config
+from crawler.dataset import new_run_id, validate_run_id
+
+logger = logging.getLogger(__name__)
+
+
+class ReachabilitySpider(scrapy.Spider):
+    """`scrapy crawl reachability -a config=configs/apps.yaml [-a output=output] [-a run_id=ID] [-a apps=a,b]`"""
+
+    name = "reachability"
+
+    def __init__(self, config: str | None = None, output: str = "output", run_id: str | None = None,
+                 apps: str | None = None, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not config:
+            raise CloseSpider("missing -a config=PATH")
+        try:
+            self.config = load_config(config)
+        except ConfigError as exc:
+            raise CloseSpider(str(exc)) from exc
+        self.output = Path(output)
+        self.run_id = validate_run_id(run_id) if run_id else new_run_id()
+        wanted = {a for a in (apps or "").split(",") if a}
+        self.apps: list[AppConfig] = [a for a in self.config.apps if not wanted or a.id in wanted]
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        return spider
+
+    async def start(self):
+        for app in self.apps:
+            yield self.app_request(app)
+
+    def app_request(self, app: AppConfig) -> scrapy.Request:
+        settings = self.config.settings
+        return scrapy.Request(
+            app.start_url,
+            callback=self.explore,
+            errback=self.failed,
+            dont_filter=True,
+            meta={
+                "app_id": app.id,
+                "playwright": True,
+                "playwright_include_page": True,
+                "playwright_context": f"app:{app.id}",
+                "playwright_context_kwargs": context_options(app.device, settings.user_agent_suffix, app.locale),
+                "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
+            },
+        )
+
+    async def explore(self, response):
+        app = self.config.app(response.meta["app_id"])
+        page = response.meta["playwright_page"]
+        try:
+            result = await crawl_app(page, app, self.config.settings, self.output, self.run_id)
+        finally:
+            await _close(page)
+        yield result
+
+    async def failed(self, failure):
+        request = failure.request
+        app = self.config.app(request.meta["app_id"])
+        page = request.meta.get("playwright_page")
+        if page is not None:
+            await _close(page)
+        reason = failure.getErrorMessage().splitlines()[0][:300] if failure.getErrorMessage() else repr(failure.value)
+        logger.warning("%s: start page failed: %s", app.id, reason)
+        yield error_result(app, f"start page failed: {reason}")
+
+
+async def _close(page) -> None:
+    context = page.context
+    try:
+        await page.close()
+    finally:
+        try:
+            await context.close()
+        except Exception:  # noqa: BLE001 - the context may already be gone with the browser
+            pass
