@@ -21,6 +21,7 @@ PHONE_CANDIDATE_RE = re.compile(
     r"(?<![0-9A-Za-z.:/])(\+?\(?\d[\d \-().\u2010-\u2015\u00a0]{3,22}\d)(?![0-9A-Za-z%])"
 )
 FREE_TEXT_CHROME_RE = re.compile(r"chat|bot|conversation|composer|im-input|msg-input", re.I)
+ENTRY_LABEL_MAX = 40
 SEARCH_RE = re.compile(r"search|搜索|搜尋|查找", re.I)
 
 
@@ -62,10 +63,11 @@ def control_kind(control: dict, lex: Lexicon) -> str:
     label = normalise(control.get("label"))
     if lex.has("never_click", label):
         return "never"
-    if lex.has("human_connect", label):
-        return "human_connect"
-    if lex.has("callback", label):
-        return "callback"
+    if len(label) <= ENTRY_LABEL_MAX:  # a card with a paragraph of text is not a connect button
+        if lex.has("human_connect", label):
+            return "human_connect"
+        if lex.has("callback", label):
+            return "callback"
     if control.get("type") in ("submit", "image") or (
         control.get("inForm") and lex.has("submit", label) and control.get("tag") != "a"
     ):
@@ -130,7 +132,9 @@ def _official_context(blocks: list[dict], i: int, lex: Lexicon, positive: str, n
     if lex.has(positive, own.get("text", "")):
         return True
     if i > 0 and blocks[i - 1].get("frame", 0) == own.get("frame", 0):
-        if lex.has(negative, blocks[i - 1].get("text", "")[-120:]):
+        prev = blocks[i - 1].get("text", "")
+        is_label = "@" not in prev and len(re.sub(r"\D", "", prev)) < 6
+        if is_label and lex.has(negative, prev[-120:]):  # "Sales team:" above the number
             return False
     if not need_positive:
         return True
@@ -157,14 +161,24 @@ def parse_phone(raw: str, region: str) -> str | None:
     return None
 
 
-def find_phones(text: str, region: str) -> list[tuple[str, str]]:
-    """(raw text, E.164) of every valid phone number written in `text`."""
+def find_phones(text: str, region: str, lex: Lexicon | None = None) -> list[tuple[str, str]]:
+    """(raw text, E.164) of every valid phone number written in `text`.
+
+    Short service numbers (95588, 10086) have no E.164 form and look like postcodes, so
+    they count only right after a word such as hotline / 客服热线.
+    """
     found = []
     for m in PHONE_CANDIDATE_RE.finditer(text):
         raw = m.group(1).strip(" -.(")
         value = parse_phone(raw, region)
-        if value:
-            found.append((raw, value))
+        while not value and re.search(r"[\s(]", raw):  # "1-800-555-0163 (24/7)": drop the tail
+            raw = re.split(r"[\s(]+(?=[^\s(]*$)", raw)[0].strip(" -.(")
+            value = parse_phone(raw, region)
+        if not value:
+            continue
+        if not value.startswith("+") and not (lex and lex.has("phone_positive", text[max(0, m.start() - 12):m.start()])):
+            continue
+        found.append((raw, value))
     return found
 
 
@@ -188,7 +202,7 @@ def detect_phones(view: PageView, lex: Lexicon, region: str) -> list[tuple[str, 
             if value:
                 candidates.append((normalise(text) or value, value))
         elif not block.get("inline"):
-            candidates.extend(find_phones(text, region))
+            candidates.extend(find_phones(text, region, lex))
         for raw, value in candidates:
             if value in out:
                 continue

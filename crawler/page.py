@@ -82,6 +82,11 @@ class Action:
     def display_label(self) -> str:
         return self.label or self.css
 
+    @property
+    def control_label(self) -> str:
+        """The accessible name of the control itself (for a <select>, not the option's)."""
+        return self.select_label if self.kind == "select" else self.label
+
 
 @dataclass
 class Outcome:
@@ -196,7 +201,7 @@ class PageDriver:
             return Storage(origin=_origin(page.url))
         st = Storage(
             origin=_origin(page.url),
-            cookies=tuple(sorted((tuple(sorted((k, str(v)) for k, v in c.items())) for c in cookies))),
+            cookies=tuple(sorted(tuple(sorted((k, str(v)) for k, v in c.items())) for c in cookies)),
             local=tuple(sorted(tuple(x) for x in web[0])),
             session=tuple(sorted(tuple(x) for x in web[1])),
         )
@@ -349,7 +354,8 @@ class PageDriver:
         if frame is None:
             return None
         try:
-            handle = await frame.evaluate_handle("([p, l]) => window.__reach.target(p, l)", [action.path, action.label])
+            handle = await frame.evaluate_handle("([p, l]) => window.__reach.target(p, l)",
+                                                [action.path, action.control_label])
         except PlaywrightError:
             return None
         return handle.as_element()

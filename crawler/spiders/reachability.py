@@ -14,7 +14,7 @@ from scrapy.exceptions import CloseSpider
 
 from crawler.app_crawl import crawl_app, error_result
 from crawler.browser import context_options
-from crawler.config import AppConfig, ConfigError, load_config
+from crawler.config import AppConfig, ConfigError, CrawlConfig, load_config
 from crawler.dataset import new_run_id, validate_run_id
 
 logger = logging.getLogger(__name__)
@@ -25,30 +25,28 @@ class ReachabilitySpider(scrapy.Spider):
 
     name = "reachability"
 
-    def __init__(self, config: str | None = None, output: str = "output", run_id: str | None = None,
+    def __init__(self, config: str | CrawlConfig | None = None, output: str = "output", run_id: str | None = None,
                  apps: str | None = None, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not config:
-            raise CloseSpider("missing -a config=PATH")
-        try:
-            self.config = load_config(config)
-        except ConfigError as exc:
-            raise CloseSpider(str(exc)) from exc
+        self.config_error: str | None = None
+        self.apps: list[AppConfig] = []
         self.output = Path(output)
-        self.run_id = validate_run_id(run_id) if run_id else new_run_id()
+        try:
+            if not config:
+                raise ConfigError("missing the config: scrapy crawl reachability -a config=PATH")
+            self.config = config if isinstance(config, CrawlConfig) else load_config(config)
+            self.run_id = validate_run_id(run_id) if run_id else new_run_id()
+        except (ConfigError, ValueError) as exc:  # reported once, clearly, when the crawl starts
+            self.config_error = str(exc)
+            self.run_id = run_id or new_run_id()
+            return
         wanted = {a for a in (apps or "").split(",") if a}
-        self.apps: list[AppConfig] = [a for a in self.config.apps if not wanted or a.id in wanted]
-
-    @classmethod
-    def update_settings(cls, settings) -> None:
-        super().update_settings(settings)
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        return spider
+        self.apps = [a for a in self.config.apps if not wanted or a.id in wanted]
 
     async def start(self):
+        if self.config_error:
+            logger.error("%s", self.config_error)
+            raise CloseSpider("config error")
         for app in self.apps:
             yield self.app_request(app)
 

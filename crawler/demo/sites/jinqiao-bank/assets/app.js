@@ -95,7 +95,7 @@
   };
   Bot.prototype.render = function (node) {
     var self = this;
-    node.say.forEach(function (html) { self.bubble('bot', html); });
+    node.say.forEach(function (html) { self.bubble('from-bot', html); });
     var opts = document.createElement('div');
     opts.className = 'bot-opts';
     if (node.connect) {

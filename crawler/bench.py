@@ -1,0 +1,207 @@
+"""Benchmark: crawl a corpus of help centres with ground truth and print how close we are.
+
+    python -m crawler.bench ../shared/bench [--apps a,b] [--concurrency N] [--output DIR]
+
+The corpus folder holds serve.py, sites/, apps.yaml and truth.yaml (see its README). The
+script serves it, runs the real crawl (the same spider as `reachability crawl`), then
+prints per site truth vs measured, and totals: exact-match rates, per-channel accuracy,
+phone-number precision/recall, decoys counted, wall time, states, peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from .config import load_config
+from .dataset import read_table
+
+
+class TreeMemory(threading.Thread):
+    """Peak resident memory of this process and all its descendants (Chromium included)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.peak = max(self.peak, _tree_rss(os.getpid()))
+
+    def __enter__(self) -> TreeMemory:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+
+
+def _tree_rss(root: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                parts = fh.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(parts[1]), int(parts[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def _serve(corpus: Path, port: int, log: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, str(corpus / "serve.py"), "--port", str(port),
+                             "--root", str(corpus / "sites"), "--log", str(log)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        try:
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "x.localhost"})
+            urllib.request.urlopen(req, timeout=1)
+        except urllib.error.HTTPError:
+            return proc
+        except OSError:
+            time.sleep(0.1)
+            continue
+        return proc
+    proc.kill()
+    raise SystemExit(f"bench: the corpus server did not start on port {port}")
+
+
+def compare(truth: dict, runs: dict) -> tuple[list[list[str]], dict]:
+    """Rows of the per-site table and the totals."""
+    rows = []
+    tot = {"sites": 0, "status_ok": 0, "clicks_ok": 0, "ch_total": 0, "ch_ok": 0, "tp": 0, "fp": 0, "fn": 0,
+           "decoys": 0, "states": 0, "per_channel": {}}
+    for site, t in truth["sites"].items():
+        m = runs.get(site)
+        tot["sites"] += 1
+        if m is None:
+            rows.append([site, t["status"], "missing", str(t.get("clicks_to_human")), "-", "", "", ""])
+            continue
+        st_ok = m["status"] == t["status"]
+        clicks = m["clicks_to_human"]
+        cl_ok = (clicks is None and t.get("clicks_to_human") is None) or clicks == t.get("clicks_to_human")
+        tot["status_ok"] += st_ok
+        tot["clicks_ok"] += cl_ok
+        tot["states"] += m["states_explored"]
+        t_ch = {k: v["clicks"] for k, v in (t.get("channels") or {}).items()}
+        m_ch = m["channels"]
+        diffs = []
+        for ch in sorted(set(t_ch) | set(m_ch)):
+            ok = t_ch.get(ch) == m_ch.get(ch)
+            pc = tot["per_channel"].setdefault(ch, [0, 0])
+            pc[0] += ok
+            pc[1] += 1
+            tot["ch_total"] += 1
+            tot["ch_ok"] += ok
+            if not ok:
+                diffs.append(f"{ch}:{t_ch.get(ch, '-')}→{m_ch.get(ch, '-')}")
+            if ch not in t_ch:
+                tot["decoys"] += 1
+        t_ph, m_ph = set(t.get("phone_numbers") or []), set(m["phone_numbers"])
+        tot["tp"] += len(t_ph & m_ph)
+        tot["fp"] += len(m_ph - t_ph)
+        tot["fn"] += len(t_ph - m_ph)
+        tot["decoys"] += len(m_ph - t_ph)
+        human = "|".join(sorted(t.get("human_channel") or []))
+        rows.append([
+            site, f"{t['status']} / {m['status']}" + ("" if st_ok else " ✗"),
+            f"{t.get('clicks_to_human')} / {clicks}" + ("" if cl_ok else " ✗"),
+            f"{human or '-'} / {m['human_channel'] or '-'}",
+            "ok" if not diffs else " ".join(diffs),
+            f"{len(t_ph & m_ph)}/{len(t_ph)}" + (f" +{len(m_ph - t_ph)}" if m_ph - t_ph else ""),
+            str(m["states_explored"]), f"{m['duration_s']:.0f}s",
+        ])
+    return rows, tot
+
+
+def _print_table(rows: list[list[str]], header: list[str]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", type=Path, help="folder with serve.py, sites/, apps.yaml, truth.yaml")
+    ap.add_argument("--apps", help="comma-separated subset of app ids")
+    ap.add_argument("--concurrency", type=int, default=3, help="apps explored at once (default 3)")
+    ap.add_argument("--output", type=Path, help="dataset root (default: a temporary folder)")
+    args = ap.parse_args(argv)
+    corpus = args.corpus.resolve()
+    truth = yaml.safe_load((corpus / "truth.yaml").read_text(encoding="utf-8"))
+    config = load_config(corpus / "apps.yaml")
+    if args.apps:
+        wanted = set(args.apps.split(","))
+        truth["sites"] = {k: v for k, v in truth["sites"].items() if k in wanted}
+    output = args.output or Path(tempfile.mkdtemp(prefix="reachability-bench-"))
+    log = output / "server-requests.log"
+    output.mkdir(parents=True, exist_ok=True)
+    server = _serve(corpus, int(truth.get("port", 8765)), log)
+    run_id = "bench-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    started = time.time()
+    try:
+        from .cli import _run_spider
+
+        with TreeMemory() as mem:
+            _run_spider(config, output, run_id, args.apps, args.concurrency, "WARNING")
+        wall = time.time() - started
+    finally:
+        server.terminate()
+    rep = read_table(output, "reachability", run_id)
+    chans = read_table(output, "channels", run_id)
+    runs = {}
+    for r in rep.to_dict("records"):
+        ch = chans[chans.app_id == r["app_id"]]
+        runs[r["app_id"]] = {
+            "status": r["status"], "clicks_to_human": None if r["clicks_to_human"] is None or str(r["clicks_to_human"]) == "<NA>" else int(r["clicks_to_human"]),
+            "human_channel": r["human_channel"] if isinstance(r["human_channel"], str) else None,
+            "channels": {c: int(k) for c, k in zip(ch.channel, ch.clicks, strict=True)},
+            "phone_numbers": list(r["phone_numbers"]) if r["phone_numbers"] is not None else [],
+            "states_explored": int(r["states_explored"]), "duration_s": float(r["duration_s"]),
+        }
+    rows, tot = compare(truth, runs)
+    _print_table(rows, ["site", "status truth/measured", "clicks_to_human", "human channel",
+                        "channels (truth→measured)", "phones", "states", "time"])
+    off = 0
+    if log.exists():
+        off = sum(1 for line in log.read_text(encoding="utf-8").splitlines() if "kefu-directory" in line)
+    n = tot["sites"]
+    prec = tot["tp"] / (tot["tp"] + tot["fp"]) if tot["tp"] + tot["fp"] else 1.0
+    rec = tot["tp"] / (tot["tp"] + tot["fn"]) if tot["tp"] + tot["fn"] else 1.0
+    print()
+    print(f"status exact:           {tot['status_ok']}/{n}")
+    print(f"clicks_to_human exact:  {tot['clicks_ok']}/{n}")
+    print(f"channels exact:         {tot['ch_ok']}/{tot['ch_total']}  " + ", ".join(
+        f"{c} {ok}/{all_}" for c, (ok, all_) in sorted(tot["per_channel"].items())))
+    print(f"phone numbers:          precision {prec:.2f}, recall {rec:.2f}")
+    print(f"decoys counted:         {tot['decoys']} (requests to the off-domain directory: {off})")
+    print(f"wall time:              {wall:.0f}s for {n} sites (concurrency {args.concurrency})")
+    print(f"states explored:        {tot['states']}")
+    print(f"peak memory (tree RSS): {mem.peak / 2**20:.0f} MiB")
+    print(f"dataset:                {output} (run {run_id})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
