@@ -59,8 +59,6 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                             Budget(app.max_clicks, app.max_states, app.time_limit_s), lexicon=lex,
                             log=log.debug, helpers=helpers)
             ex = await search.run()
-            for d in helpers:
-                ex.page_loads += 0  # counted by the search already
             shots = screenshot_path(output, run_id, app.id, "x").parent if output else None
             hits = await record_evidence(driver, ex, app.start_url, app.region, shots, output, lex)
             result = build_result(app, ex, hits, started)

@@ -242,11 +242,15 @@ def _context_text(blocks: list[dict], i: int) -> str:
 
 def service_hours(text: str, lex: Lexicon) -> str | None:
     """The first opening-hours expression in `text` (in reading order)."""
-    matches = lex.find_all("service_hours", text or "")
+    matches = sorted(lex.find_all("service_hours", text or ""), key=lambda m: (m.start(), -m.end()))
     if not matches:
         return None
-    first = min(matches, key=lambda m: (m.start(), -len(m.group(0))))
-    return normalise(first.group(0))
+    start, end = matches[0].start(), matches[0].end()
+    for m in matches[1:]:  # "週一至週五 09:00-18:00": adjacent expressions are one answer
+        if m.start() > end + 3:
+            break
+        end = max(end, m.end())
+    return normalise(text[start:end]).strip(" ,，")
 
 
 def _control_context(view: PageView, control: dict) -> str:

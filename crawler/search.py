@@ -85,10 +85,11 @@ class Exploration:
 
 
 def state_key(view: PageView) -> str:
-    """Identity of a state: URL + visible text and controls (digits folded: clocks, counters)."""
+    """Identity of a state: URL + visible text and controls (digits folded: clocks, counters;
+    chat transcripts reduced to their latest messages)."""
     h = hashlib.sha1(url_key(view.url).encode())
     for b in view.blocks:
-        if not b.get("inline"):
+        if not b.get("inline") and b.get("log") != "old":
             h.update(DIGITS_RE.sub("#", b.get("text", "")).encode())
             h.update(b"\x00")
     for c in view.controls:

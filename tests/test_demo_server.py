@@ -245,3 +245,43 @@ def test_bundled_sites() -> None:
     with FixtureServer(root).start() as server:
         status, _, body = fetch(server, "directory")
         assert status == 200 and "__PORT__" not in body
+        status, _, body = fetch(server, "quill-social", "/community/thread-2.html")
+        assert f"http://directory.localhost:{server.port}/" in body
+        status, headers, _ = fetch(server, "quill-social", "/contact.html")
+        assert status == 302 and headers["Location"].startswith("/login.html?next=")
+        status, _, body = fetch(server, "nimbus-telecom", "/support")
+        assert status == 200 and "/assets/app.js" in body
+
+
+def test_demo_truth_matches_config() -> None:
+    yaml = pytest.importorskip("yaml")
+    repo = Path(__file__).resolve().parents[1]
+    truth = yaml.safe_load((sites_root().parent / "truth.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((repo / "configs" / "demo.yaml").read_text(encoding="utf-8"))
+    ids = [app["id"] for app in config["apps"]]
+    assert sorted(ids) == sorted(truth["sites"])
+    for app in config["apps"]:
+        assert app["start_url"] == f"http://{app['id']}.localhost:{truth['port']}/"
+        assert app["allowed_domains"] == [f"{app['id']}.localhost"]
+        assert (sites_root() / app["id"] / "index.html").is_file()
+    for site, t in truth["sites"].items():
+        human = {
+            ch: c for ch, c in t["channels"].items() if ch in ("callback", "live_chat", "phone")
+        }
+        if t["status"] == "found":
+            best = min(c["clicks"] for c in human.values())
+            assert t["clicks_to_human"] == best, site
+            assert t["human_channel"] == sorted(
+                ch for ch, c in human.items() if c["clicks"] == best
+            )
+            assert len(t["path_to_human"]) == best, site
+        else:
+            assert not human and t["clicks_to_human"] is None, site
+
+
+def test_test_sites_are_documented() -> None:
+    root = Path(__file__).resolve().parent / "sites"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for site in (p for p in root.iterdir() if p.is_dir()):
+        assert (site / "index.html").is_file(), site.name
+        assert f"| `{site.name}` |" in readme, site.name

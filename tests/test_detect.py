@@ -172,6 +172,7 @@ def test_service_hours_first_in_reading_order():
     assert service_hours("Phone 24/7, English and Spanish", LEX) == "24/7"
     assert service_hours("Agents available 8am–10pm ET", LEX) == "8am–10pm ET"
     assert service_hours("no hours here", LEX) is None
+    assert service_hours("服務時間：週一至週五 09:00-18:00（國定假日除外）", LEX) == "週一至週五 09:00-18:00"
 
 
 def test_login_page():

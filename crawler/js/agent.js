@@ -99,34 +99,52 @@
     const r = el.getRootNode();
     return r && r.host ? r.host : null;
   }
-  function styleOf(el) { return getComputedStyle(el); }
+  // Per-snapshot caches: styles and the clip box of each ancestor are computed once.
+  let cache = null;
+  function styleOf(el) {
+    if (!cache) return getComputedStyle(el);
+    let st = cache.style.get(el);
+    if (!st) { st = getComputedStyle(el); cache.style.set(el, st); }
+    return st;
+  }
   function rendered(el) {
     if (el.checkVisibility) return el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
     const s = styleOf(el);
     return s.display !== 'none' && s.visibility !== 'hidden' && s.opacity !== '0';
+  }
+  // The box that ancestors of `el` (inclusive) clip their content to, and whether one is fixed.
+  const NO_CLIP = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity, fixed: false };
+  function clipOf(el) {
+    if (!el || el.nodeType !== 1 || el === document.documentElement) return NO_CLIP;
+    if (cache && cache.clip.has(el)) return cache.clip.get(el);
+    const up = clipOf(parentOf(el));
+    let out = up;
+    if (el.tagName !== 'SLOT') {
+      const s = styleOf(el);
+      const cx = s.overflowX === 'hidden' || s.overflowX === 'clip';
+      const cy = s.overflowY === 'hidden' || s.overflowY === 'clip';
+      const fixed = up.fixed || s.position === 'fixed';
+      if (cx || cy) {
+        const r = el.getBoundingClientRect();
+        out = {
+          left: cx ? Math.max(up.left, r.left) : up.left, right: cx ? Math.min(up.right, r.right) : up.right,
+          top: cy ? Math.max(up.top, r.top) : up.top, bottom: cy ? Math.min(up.bottom, r.bottom) : up.bottom, fixed,
+        };
+      } else if (fixed !== up.fixed) out = { ...up, fixed };
+    }
+    if (cache) cache.clip.set(el, out);
+    return out;
   }
   // Geometry: a box of zero area, clipped away by an overflow:hidden ancestor, or pushed
   // out of reach (fixed and off-viewport, or at negative document coordinates) is not seen.
   function onScreen(el) {
     const r = el.getBoundingClientRect();
     if (r.width < 2 || r.height < 2) return false;
-    let left = r.left, top = r.top, right = r.right, bottom = r.bottom;
-    let fixed = false;
-    for (let a = parentOf(el), hops = 0; a && a !== document.documentElement && hops < 200; a = parentOf(a), hops++) {
-      if (a.tagName === 'SLOT') continue;
-      const s = styleOf(a);
-      if (s.position === 'fixed') fixed = true;
-      if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
-        const clip = s.overflowX === 'hidden' || s.overflowX === 'clip' || s.overflowY === 'hidden' || s.overflowY === 'clip';
-        if (clip) {
-          const ar = a.getBoundingClientRect();
-          if (s.overflowX === 'hidden' || s.overflowX === 'clip') { left = Math.max(left, ar.left); right = Math.min(right, ar.right); }
-          if (s.overflowY === 'hidden' || s.overflowY === 'clip') { top = Math.max(top, ar.top); bottom = Math.min(bottom, ar.bottom); }
-          if (right - left < 2 || bottom - top < 2) return false;
-        }
-      }
-    }
-    if (styleOf(el).position === 'fixed') fixed = true;
+    const c = clipOf(parentOf(el));
+    const left = Math.max(r.left, c.left), right = Math.min(r.right, c.right);
+    const top = Math.max(r.top, c.top), bottom = Math.min(r.bottom, c.bottom);
+    if (right - left < 2 || bottom - top < 2) return false;
+    const fixed = c.fixed || styleOf(el).position === 'fixed';
     if (fixed) {
       if (right <= 0 || bottom <= 0 || left >= innerWidth || top >= innerHeight) return false;
     } else if (right + scrollX <= 0 || bottom + scrollY <= 0) return false;
@@ -289,17 +307,46 @@
     return false;
   }
 
+  // Chat transcripts grow with every message; what the user can do next depends on the
+  // latest messages only, so older ones are left out of state identity.
+  const TRANSCRIPT_CLASS = /(^|[-_\s])(log|messages?|transcript|conversation|chat-?(body|history|list|log|messages))([-_\s]|$)/i;
+  const RECENT_MESSAGES = 2;
+  function isTranscript(el) {
+    const role = (el.getAttribute('role') || '').toLowerCase();
+    if (role === 'log') return true;
+    const live = (el.getAttribute('aria-live') || '').toLowerCase();
+    if ((live === 'polite' || live === 'assertive') && el.children.length >= 1) return true;
+    const cls = (typeof el.className === 'string' ? el.className : '') + ' ' + (el.id || '');
+    return TRANSCRIPT_CLASS.test(cls) && el.children.length >= 1;
+  }
+  function foldedText(r) {
+    let t = r.innerText || r.textContent || '';
+    const logs = r.querySelectorAll ? r.querySelectorAll('[role=log],[aria-live],[class*=log],[class*=message],[class*=transcript],[class*=conversation]') : [];
+    for (const lg of logs) {
+      if (!isTranscript(lg)) continue;
+      for (const k of Array.from(lg.children).slice(0, -RECENT_MESSAGES)) {
+        const kt = k.innerText || '';
+        if (kt) t = t.replace(kt, '');
+      }
+    }
+    return t;
+  }
+
   // The text of the region a control belongs to: the same control in the same region
   // does the same thing, whatever else is open on the page.
   const REGION = 'form,dialog,[role=dialog],section,article,nav,header,footer,aside,main,details,li,tr,[role=tabpanel],[role=listitem],[role=menu]';
   function containerText(el) {
     let r = null;
     for (let a = parentOf(el); a && a.nodeType === 1; a = parentOf(a)) { if (a.matches && a.matches(REGION)) { r = a; break; } }
-    const t = r ? (r.innerText || r.textContent || '') : '';
+    const t = r ? foldedText(r) : '';
     return norm(t).replace(/\d+/g, '#').slice(0, 1500);
   }
 
   function snapshot(opts) {
+    cache = { style: new Map(), clip: new Map() };
+    try { return takeSnapshot(opts); } finally { cache = null; }
+  }
+  function takeSnapshot(opts) {
     const maxBlocks = (opts && opts.maxBlocks) || 4000;
     const maxControls = (opts && opts.maxControls) || 3000;
     const blocks = [];
@@ -335,7 +382,7 @@
 
     // Walk the composed tree in document order, collecting blocks of visible text.
     const stack = [];
-    function visit(node, insideControl) {
+    function visit(node, insideControl, logAge) {
       if (blocks.length >= maxBlocks) return '';
       if (node.nodeType === 3) return node.data;
       if (node.nodeType !== 1) return '';
@@ -361,24 +408,31 @@
       const block = !INLINE.test(s.display) || tag === 'BR';
       if (block) stack.push(blocks.length);
       let text = '';
-      for (const k of kids(el)) text += visit(k, insideControl || interactive);
+      const children = kids(el);
+      const transcript = !logAge && isTranscript(el);
+      const elementKids = children.filter((k) => k.nodeType === 1);
+      for (const k of children) {
+        let age = logAge;
+        if (transcript && k.nodeType === 1) age = elementKids.indexOf(k) >= elementKids.length - RECENT_MESSAGES ? 'recent' : 'old';
+        text += visit(k, insideControl || interactive, age);
+      }
       if (tag === 'IMG' && el.alt) text += ' ' + el.alt + ' ';
       if (block) stack.pop();
       const t = norm(text);
       if (isHeading && t) heading = t;
       if (block) {
         if (t && onScreen(el)) {
-          blocks.push({ text: t.slice(0, 2000), tag: tag.toLowerCase(), heading: isHeading ? '' : heading.slice(0, 200), control: interactive || insideControl, href: tag === 'A' ? String(el.href || '') : '' });
+          blocks.push({ text: t.slice(0, 2000), tag: tag.toLowerCase(), heading: isHeading ? '' : heading.slice(0, 200), control: !!(interactive || insideControl), href: tag === 'A' ? String(el.href || '') : '', log: logAge || '' });
         }
         return ' ';
       }
       if (interactive && tag === 'A' && t && onScreen(el)) {
         // inline links keep their own block too, so a tel:/mailto: target is known
-        blocks.push({ text: t.slice(0, 2000), tag: 'a', heading: heading.slice(0, 200), control: true, href: String(el.href || ''), inline: true });
+        blocks.push({ text: t.slice(0, 2000), tag: 'a', heading: heading.slice(0, 200), control: true, href: String(el.href || ''), inline: true, log: logAge || '' });
       }
       return text;
     }
-    visit(document.documentElement, false);
+    visit(document.documentElement, false, '');
     return {
       url: location.href, title: document.title, blocks, controls, fields,
       layered: !!layers, scrollHeight: document.documentElement.scrollHeight,
