@@ -210,7 +210,10 @@ def detect_phones(view: PageView, lex: Lexicon, region: str) -> list[tuple[str, 
             if block.get("inline"):  # judge a tel: link by the block that holds it
                 idx = next((j for j in range(i + 1, min(len(blocks), i + 30))
                             if not blocks[j].get("inline") and raw in blocks[j].get("text", "")), i)
-            if _official_context(blocks, idx, lex, "phone_positive", "phone_negative"):
+            # a tappable tel: link is a phone channel unless labelled otherwise (sales, fax...);
+            # a number in plain text needs a customer-service label
+            is_tel = href.lower().startswith("tel:")
+            if _official_context(blocks, idx, lex, "phone_positive", "phone_negative", need_positive=not is_tel):
                 out[value] = (raw, value, _context_text(blocks, idx))
     return list(out.values())
 
