@@ -77,6 +77,7 @@ class Action:
     score: float = 0.0
     order: int = 0
     ctx: str = ""  # text of the control's region (for recognising the same control elsewhere)
+    layer: bool = False  # in a site-wide fixed layer or shadow root (a chat widget, a drawer)
 
     @property
     def display_label(self) -> str:

@@ -172,7 +172,7 @@ class Search:
                 continue
             base = dict(frame=c["frame"], frame_url=c.get("frame_url", ""), path=c["path"], label=c.get("label") or "",
                         role=c.get("role") or c.get("tag"), tag=c.get("tag"), css=c.get("css", ""), order=order,
-                        ctx=hashlib.sha1((c.get("ctx") or "").encode()).hexdigest()[:16])
+                        ctx=hashlib.sha1((c.get("ctx") or "").encode()).hexdigest()[:16], layer=bool(c.get("layer")))
             if c.get("tag") == "select":
                 for opt in c.get("options") or []:
                     if opt["disabled"] or opt["selected"]:
@@ -253,7 +253,9 @@ class Search:
                 return False
             self.loaded_urls[k] = -1
             return True
-        sig = (url_key(st.url), action.frame, action.css, action.label, action.kind, action.value, action.ctx)
+        # a site-wide widget (chat panel, drawer) does the same on every page
+        where = "" if action.layer else url_key(st.url)
+        sig = (where, action.frame, action.css, action.label, action.kind, action.value, action.ctx)
         if sig in self.memo:
             self.memo_skips += 1
             return False

@@ -332,6 +332,13 @@
     return t;
   }
 
+  // A control in a fixed layer or a shadow root belongs to a site-wide widget (chat
+  // launcher, drawer), not to the page under it.
+  function inLayer(el) {
+    if (el.getRootNode() !== document) return true;
+    return clipOf(el).fixed;
+  }
+
   // The text of the region a control belongs to: the same control in the same region
   // does the same thing, whatever else is open on the page.
   const REGION = 'form,dialog,[role=dialog],section,article,nav,header,footer,aside,main,details,li,tr,[role=tabpanel],[role=listitem],[role=menu]';
@@ -371,7 +378,7 @@
         download: tag === 'A' && el.hasAttribute('download'), blocked, nested: insideControl, weak: !!weak,
         expanded: el.getAttribute('aria-expanded'), selected: el.getAttribute('aria-selected'),
         title: norm(el.getAttribute('title') || ''), heading: heading.slice(0, 200),
-        options: null, ctx: containerText(el),
+        options: null, ctx: containerText(el), layer: inLayer(el),
       };
       if (tag === 'SELECT') {
         c.options = Array.from(el.options).map((o, k) => ({ k, value: o.value, text: norm(o.text).slice(0, 200), disabled: o.disabled, selected: o.selected }));
