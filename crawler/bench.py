@@ -20,6 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from .config import load_config
@@ -135,6 +136,25 @@ def compare(truth: dict, runs: dict) -> tuple[list[list[str]], dict]:
     return rows, tot
 
 
+def runs_from_dataset(root: Path, run_id: str) -> dict:
+    """Measured figures per app, as `compare` wants them, read back from the dataset."""
+    rep = read_table(root, "reachability", run_id)
+    chans = read_table(root, "channels", run_id)
+    runs = {}
+    for r in rep.to_dict("records"):
+        ch = chans[chans.app_id == r["app_id"]]
+        clicks = r["clicks_to_human"]
+        runs[r["app_id"]] = {
+            "status": r["status"],
+            "clicks_to_human": None if clicks is None or clicks is pd.NA else int(clicks),
+            "human_channel": r["human_channel"] if isinstance(r["human_channel"], str) else None,
+            "channels": {c: int(k) for c, k in zip(ch.channel, ch.clicks, strict=True)},
+            "phone_numbers": list(r["phone_numbers"]) if r["phone_numbers"] is not None else [],
+            "states_explored": int(r["states_explored"]), "duration_s": float(r["duration_s"]),
+        }
+    return runs
+
+
 def _print_table(rows: list[list[str]], header: list[str]) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, ["-" * w for w in widths], *rows]:
@@ -168,18 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.time() - started
     finally:
         server.terminate()
-    rep = read_table(output, "reachability", run_id)
-    chans = read_table(output, "channels", run_id)
-    runs = {}
-    for r in rep.to_dict("records"):
-        ch = chans[chans.app_id == r["app_id"]]
-        runs[r["app_id"]] = {
-            "status": r["status"], "clicks_to_human": None if r["clicks_to_human"] is None or str(r["clicks_to_human"]) == "<NA>" else int(r["clicks_to_human"]),
-            "human_channel": r["human_channel"] if isinstance(r["human_channel"], str) else None,
-            "channels": {c: int(k) for c, k in zip(ch.channel, ch.clicks, strict=True)},
-            "phone_numbers": list(r["phone_numbers"]) if r["phone_numbers"] is not None else [],
-            "states_explored": int(r["states_explored"]), "duration_s": float(r["duration_s"]),
-        }
+    runs = runs_from_dataset(output, run_id)
     rows, tot = compare(truth, runs)
     _print_table(rows, ["site", "status truth/measured", "clicks_to_human", "human channel",
                         "channels (truth→measured)", "phones", "states", "time"])

@@ -62,7 +62,7 @@ def _summary(results: list[AppResult], output: Path, run_id: str) -> None:
         table.add_row(r.app_id, r.status, "" if r.clicks_to_human is None else str(r.clicks_to_human),
                       r.human_channel or "", " › ".join(r.path_to_human or []) if r.path_to_human is not None else "",
                       str(r.states_explored), f"{r.duration_s:.0f}s")
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 def cmd_crawl(args: argparse.Namespace, config: CrawlConfig | None = None) -> int:
@@ -80,6 +80,8 @@ def cmd_crawl(args: argparse.Namespace, config: CrawlConfig | None = None) -> in
 
 
 def _free_port(preferred: int) -> int:
+    if preferred == 0:
+        return 0
     with socket.socket() as s:
         try:
             s.bind(("127.0.0.1", preferred))
@@ -94,10 +96,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     config = load_config(args.config or DEMO_CONFIG)
     port = _free_port(args.port)
-    for app in config.apps:  # the demo config names port 8766; follow the port really used
-        parts = urlsplit(app.start_url)
-        app.start_url = urlunsplit(parts._replace(netloc=f"{parts.hostname}:{port}"))
     with FixtureServer(sites_root(), port=port).start() as server:
+        for app in config.apps:  # the demo config names port 8766; follow the port really used
+            parts = urlsplit(app.start_url)
+            app.start_url = urlunsplit(parts._replace(netloc=f"{parts.hostname}:{server.port}"))
         print(f"demo help centres served on http://<app>.localhost:{server.port}/ ({len(config.apps)} apps)")
         return cmd_crawl(args, config)
 

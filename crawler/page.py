@@ -128,7 +128,6 @@ class PageDriver:
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_done)
-        page.on("response", self._on_request_done)
         try:  # scrapy-playwright routes every request, which disables the HTTP cache
             await page.unroute("**")
         except PlaywrightError:
@@ -166,8 +165,9 @@ class PageDriver:
         asyncio.ensure_future(download.cancel())
 
     def _on_request(self, request) -> None:
+        """Track document loads of every frame: a chat iframe opened by a tap counts too."""
         try:
-            if request.is_navigation_request() and request.frame == self.page.main_frame:
+            if request.is_navigation_request():
                 self._pending_nav.add(request)
         except PlaywrightError:
             pass
@@ -268,18 +268,20 @@ class PageDriver:
         return Outcome("navigated", self.page.url)
 
     async def settle(self) -> None:
-        """Wait for the DOM, timers, requests, animations and navigations to come to rest."""
+        """Wait for the DOM, timers, requests, animations and navigations to come to rest,
+        in the page and in every frame (frames a tap has just created included)."""
         page = self.page
-        for _ in range(4):
+        for _ in range(5):
             if self._pending_nav:
                 await self._wait_navigation()
+            frames = [f for f in page.frames if not f.is_detached()]
             try:
-                frames = [f for f in page.frames if not f.is_detached()]
                 await asyncio.gather(*(self._settle_frame(f) for f in frames))
             except PlaywrightError:
                 await self._wait_navigation()
                 continue
-            if not self._pending_nav:
+            now = [f for f in page.frames if not f.is_detached()]
+            if not self._pending_nav and len(now) == len(frames) and all(a is b for a, b in zip(now, frames, strict=True)):
                 return
         logger.debug("page did not settle: %s", page.url)
 
@@ -294,12 +296,13 @@ class PageDriver:
     async def _wait_navigation(self) -> None:
         deadline = time.monotonic() + NAV_TIMEOUT_MS / 1000
         while self._pending_nav and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.03)
         self._pending_nav.clear()
-        try:
-            await self.page.wait_for_load_state("load", timeout=NAV_TIMEOUT_MS)
-        except PlaywrightError:
-            pass
+        for frame in [f for f in self.page.frames if not f.is_detached()]:
+            try:
+                await frame.wait_for_load_state("load", timeout=NAV_TIMEOUT_MS)
+            except PlaywrightError:
+                pass
 
     # ----------------------------------------------------------------- looking
     def included_frames(self) -> list:
