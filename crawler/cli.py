@@ -40,7 +40,7 @@ def _run_spider(config: CrawlConfig, output: Path, run_id: str, apps: str | None
     settings = get_project_settings()
     settings.set("LOG_LEVEL", log_level)
     settings.set("PLAYWRIGHT_MAX_CONTEXTS", concurrency or config.settings.concurrent_apps)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReachabilitySpider)
     process.crawl(crawler, config=config, output=str(output), run_id=run_id, apps=apps)
     process.start()

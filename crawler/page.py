@@ -123,7 +123,7 @@ class PageDriver:
         page = self.page
         await page.add_init_script(AGENT_JS)
         page.on("dialog", self._on_dialog)
-        page.on("popup", self._on_popup)
+        page.context.on("page", self._on_popup)
         page.on("download", self._on_download)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
