@@ -269,8 +269,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field(
                 "final_url",
                 pa.string(),
-                "URL of the page where the human channel was visible (else the last page "
-                "of the search); null if none.",
+                "URL of the page where the human channel was visible at the minimum; "
+                "null if no human channel was found.",
                 "https://m.acme-air.example/help/contact",
             ),
             _field(

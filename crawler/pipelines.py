@@ -5,6 +5,7 @@ Writing per app (atomically) means an interrupted run keeps everything already m
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.dataset import DatasetWriter
+from crawler.provenance import run_record, write_run_record
 from crawler.records import AppResult
 
 logger = logging.getLogger(__name__)
@@ -29,7 +31,11 @@ class DatasetPipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        self.started_at = dt.datetime.now(dt.UTC)
+        if getattr(spider, "config_error", None):
+            return
         self.writer = DatasetWriter(Path(spider.output), spider.run_id)
+        write_run_record(Path(spider.output), run_record(spider, self.started_at, None, []))
 
     async def process_item(self, item):
         if isinstance(item, AppResult) and self.writer is not None:
@@ -38,6 +44,9 @@ class DatasetPipeline:
         return item
 
     def close_spider(self) -> None:
+        spider = self.crawler.spider
         if self.writer is not None:
             self.writer.close()
-        self.crawler.spider.results = self.results
+            done = [r.app_id for r in self.results]
+            write_run_record(Path(spider.output), run_record(spider, self.started_at, dt.datetime.now(dt.UTC), done))
+        spider.results = self.results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from crawler.cli import main
 from crawler.dataset import read_table
+from crawler.sharding import in_shard
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,3 +110,38 @@ def test_scrapy_native_bad_config_is_one_clear_line(tmp_path):
     proc = subprocess.run(["scrapy", "crawl", "reachability", "-a", f"config={cfg}"], capture_output=True,
                           text=True, timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert "apps" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.browser
+def test_resume_skips_apps_already_written(tmp_path, sites_server):
+    cfg = write_config(tmp_path / "apps.yaml", sites_server, ["t-links", "t-overlay-soft"])
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    base = [sys.executable, "-m", "crawler", "crawl", str(cfg), "--output", str(out), "--run-id", "r3",
+            "--log-level", "INFO"]
+    first = subprocess.run([*base, "--apps", "t-links"], capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    second = subprocess.run([*base, "--resume"], capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "already in run r3 are skipped: t-links" in second.stderr
+    rows = read_table(out, "reachability", "r3")
+    assert sorted(rows.app_id) == ["t-links", "t-overlay-soft"]  # every app once, none lost
+    records = [json.loads(p.read_text()) for p in (out / "runs" / "run_id=r3").glob("*.json")]
+    assert any(r["apps_skipped_as_done"] == ["t-links"] and r["apps_done"] == ["t-overlay-soft"] for r in records)
+    assert all(r["versions"]["chromium"] and r["config_sha256"] and r["finished_at"] for r in records)
+
+
+def test_resume_needs_a_run_id_and_shard_syntax(tmp_path, sites_server, capsys):
+    cfg = write_config(tmp_path / "apps.yaml", sites_server, ["t-links"])
+    assert main(["crawl", str(cfg), "--resume"]) == 2
+    assert main(["crawl", str(cfg), "--shard", "4/4"]) == 2
+    err = capsys.readouterr().err
+    assert "--run-id" in err and "0 <= I < N" in err
+
+
+def test_shards_are_stable_and_disjoint():
+    ids = [f"app-{i}" for i in range(200)]
+    parts = [[a for a in ids if in_shard(a, i, 4)] for i in range(4)]
+    assert sorted(sum(parts, [])) == sorted(ids)
+    assert all(len(p) > 20 for p in parts)
+    assert [a for a in ids + ["new-app"] if in_shard(a, 1, 4)][: len(parts[1])] == parts[1]

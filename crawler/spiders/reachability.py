@@ -15,7 +15,8 @@ from scrapy.exceptions import CloseSpider
 from crawler.app_crawl import crawl_app, error_result
 from crawler.browser import context_options
 from crawler.config import AppConfig, ConfigError, CrawlConfig, load_config
-from crawler.dataset import new_run_id, validate_run_id
+from crawler.dataset import done_app_ids, new_run_id, validate_run_id
+from crawler.sharding import in_shard, parse_shard
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ class ReachabilitySpider(scrapy.Spider):
     name = "reachability"
 
     def __init__(self, config: str | CrawlConfig | None = None, output: str = "output", run_id: str | None = None,
-                 apps: str | None = None, *args, **kwargs) -> None:
+                 apps: str | None = None, resume: str | bool = False, shard: str | None = None,
+                 *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.config_error: str | None = None
         self.apps: list[AppConfig] = []
@@ -42,11 +44,27 @@ class ReachabilitySpider(scrapy.Spider):
             return
         wanted = {a for a in (apps or "").split(",") if a}
         self.apps = [a for a in self.config.apps if not wanted or a.id in wanted]
+        try:
+            self.shard = parse_shard(shard) if shard else None
+        except ValueError as exc:
+            self.config_error = str(exc)
+            return
+        if self.shard:
+            self.apps = [a for a in self.apps if in_shard(a.id, *self.shard)]
+        self.planned = [a.id for a in self.apps]
+        self.skipped: list[str] = []
+        if resume in (True, "1", "true", "yes"):
+            done = done_app_ids(self.output, self.run_id)  # the dataset is the record of what is done
+            self.skipped = [a.id for a in self.apps if a.id in done]
+            self.apps = [a for a in self.apps if a.id not in done]
 
     async def start(self):
         if self.config_error:
             logger.error("%s", self.config_error)
             raise CloseSpider("config error")
+        if self.skipped:
+            logger.info("resume: %d apps already in run %s are skipped: %s", len(self.skipped), self.run_id,
+                        ", ".join(self.skipped))
         for app in self.apps:
             yield self.app_request(app)
 
