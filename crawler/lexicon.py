@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -47,7 +48,7 @@ class Lexicon:
         return sorted(found, key=lambda m: m.start())
 
 
-def _compile(path: Path) -> dict[str, list[re.Pattern[str]]]:
+def _compile(path) -> dict[str, list[re.Pattern[str]]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     unknown = set(data) - set(KEYS)
     if unknown:
@@ -63,12 +64,13 @@ def _compile(path: Path) -> dict[str, list[re.Pattern[str]]]:
 
 def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     """Merge every *.yaml file of a lexicon directory."""
-    directory = Path(directory) if directory else LEXICON_DIR
+    # importlib.resources also reads them from a zipped egg (Scrapyd deploys eggs)
+    root = Path(directory) if directory else resources.files("crawler").joinpath("lexicons")
     lex = Lexicon()
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name):
         for key, patterns in _compile(path).items():
             lex.patterns.setdefault(key, []).extend(patterns)
-        lex.languages.append(path.stem)
+        lex.languages.append(path.name.rsplit(".", 1)[0])
     return lex
 
 

@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,7 +25,8 @@ from .detect import PageView
 
 logger = logging.getLogger(__name__)
 
-AGENT_JS = (Path(__file__).with_name("js") / "agent.js").read_text(encoding="utf-8")
+# read through importlib.resources so it also works from a zipped egg (Scrapyd)
+AGENT_JS = resources.files("crawler").joinpath("js/agent.js").read_text(encoding="utf-8")
 DOWNLOAD_RE = re.compile(r"\.(apk|ipa|exe|dmg|msi|zip|rar|7z|gz|pdf|docx?|xlsx?|pptx?|mp4|mp3)$", re.I)
 NAV_TIMEOUT_MS = 20_000
 CLICK_TIMEOUT_MS = 2_500
