@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .config import ConfigError, CrawlConfig, load_config
 from .dataset import new_run_id, validate_run_id
 from .records import AppResult
+from .sharding import parse_shard
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "demo.yaml"
 DEMO_PORT = 8766
@@ -30,7 +31,8 @@ class UsageError(Exception):
 
 
 def _run_spider(config: CrawlConfig, output: Path, run_id: str, apps: str | None,
-                concurrency: int | None, log_level: str) -> list[AppResult]:
+                concurrency: int | None, log_level: str, resume: bool = False,
+                shard: str | None = None) -> list[AppResult]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -42,7 +44,7 @@ def _run_spider(config: CrawlConfig, output: Path, run_id: str, apps: str | None
     settings.set("PLAYWRIGHT_MAX_CONTEXTS", concurrency or config.settings.concurrent_apps)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReachabilitySpider)
-    process.crawl(crawler, config=config, output=str(output), run_id=run_id, apps=apps)
+    process.crawl(crawler, config=config, output=str(output), run_id=run_id, apps=apps, resume=resume, shard=shard)
     process.start()
     return list(getattr(crawler.spider, "results", []) or [])
 
@@ -67,6 +69,10 @@ def _summary(results: list[AppResult], output: Path, run_id: str) -> None:
 
 def cmd_crawl(args: argparse.Namespace, config: CrawlConfig | None = None) -> int:
     config = config or load_config(args.config)
+    if args.resume and not args.run_id:
+        raise UsageError("--resume needs the --run-id of the run to complete")
+    if args.shard:
+        parse_shard(args.shard)
     run_id = validate_run_id(args.run_id) if args.run_id else new_run_id()
     wanted = [a for a in (args.apps or "").split(",") if a]
     unknown = [a for a in wanted if a not in {app.id for app in config.apps}]
@@ -74,7 +80,8 @@ def cmd_crawl(args: argparse.Namespace, config: CrawlConfig | None = None) -> in
         raise UsageError(f"--apps: no app with id {', '.join(map(repr, unknown))} in {config.source}")
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
-    results = _run_spider(config, output, run_id, args.apps, args.concurrency, args.log_level)
+    results = _run_spider(config, output, run_id, args.apps, args.concurrency, args.log_level,
+                          resume=args.resume, shard=args.shard)
     _summary(results, output, run_id)
     return 0
 
@@ -120,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--apps", help="comma-separated app ids to crawl (default: all)")
         p.add_argument("--concurrency", type=int, help="apps explored at once (default: from config)")
         p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+        p.add_argument("--resume", action="store_true",
+                       help="complete run --run-id: apps already in the dataset are skipped")
+        p.add_argument("--shard", help="I/N: crawl only shard I of N (stable hash of the app id)")
 
     p = sub.add_parser("crawl", help="explore every app of a config and write the dataset")
     p.add_argument("config", help="YAML app list, e.g. configs/apps.yaml")
@@ -135,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-config", help="validate a config file offline")
     p.add_argument("config")
     p.set_defaults(func=cmd_check_config)
+    from .report import add_report_command
+    add_report_command(sub)
+    from .export import add_commands
+    add_commands(sub)
+    from .distributed import add_commands as add_distributed_commands
+    add_distributed_commands(sub)
     return parser
 
 

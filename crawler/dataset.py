@@ -214,7 +214,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field(
                 "service_hours",
                 pa.string(),
-                "Opening hours shown next to the human channel, as displayed; null if none.",
+                "Opening hours shown with the human channel reached at the minimum, as displayed; "
+                "null if it shows none (other channels keep theirs in `channels`).",
                 "9:00-21:00",
             ),
             _field(
@@ -394,8 +395,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field(
                 "screenshot",
                 pa.string(),
-                "Screenshot after the tap, relative to the output root; null if none.",
-                "screenshots/run_id=20261124T071500Z/acme-air/phone-1.png",
+                "Screenshot taken just before the tap, with the tapped control outlined, relative "
+                "to the output root; null if none.",
+                "screenshots/run_id=20261124T071500Z/acme-air/phone-step1.png",
             ),
         ],
     ),

@@ -114,8 +114,9 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         res.human_channel = "|".join(at_best)
         first = found_human[at_best[0]]
         res.path_to_human = [s.label for s in first.path]
+        # hours shown with the channel reached at the minimum (other channels keep theirs in `channels`)
         res.service_hours = next((found_human[ch].service_hours for ch in at_best if found_human[ch].service_hours),
-                                 None) or next((h.service_hours for h in found_human.values() if h.service_hours), None)
+                                 None)
         sid = ex.first[at_best[0]]
         on_path = [ex.states[0], *ex.path(sid)] if 0 in ex.states else ex.path(sid)
         res.bot_before_human = any("chatbot" in s.channels for s in on_path)

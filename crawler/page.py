@@ -382,7 +382,7 @@ class PageDriver:
                 else:
                     await el.select_option(index=action.option_index or 0, timeout=CLICK_TIMEOUT_MS)
             else:
-                await el.click(timeout=CLICK_TIMEOUT_MS, force=True)
+                await el.click(timeout=CLICK_TIMEOUT_MS)
         except PlaywrightError as exc:
             return Outcome("failed", detail=str(exc).splitlines()[0][:300])
         await self.settle()

@@ -22,10 +22,14 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
-if ! "$PY" -c "import crawler, scrapy_playwright, pytest, duckdb, polars" >/dev/null 2>&1 \
-   || ! command -v reachability >/dev/null 2>&1; then
+# pip runs again whenever pyproject.toml changed since the last successful install
+stamp=".setup-stamp"
+want="$(sha256sum pyproject.toml setup.py 2>/dev/null | sha256sum | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! command -v reachability >/dev/null 2>&1 \
+   || ! "$PY" -c "import crawler, scrapy_playwright" >/dev/null 2>&1; then
   echo "setup: installing the project and its dependencies (pip)"
   "$PY" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+  echo "$want" > "$stamp"
 fi
 # Debian's Chromium is used when present; elsewhere fall back to Playwright's own build.
 if ! command -v chromium >/dev/null 2>&1; then
