@@ -121,7 +121,7 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         on_path = [ex.states[0], *ex.path(sid)] if 0 in ex.states else ex.path(sid)
         res.bot_before_human = any("chatbot" in s.channels for s in on_path)
         res.final_url = first.url
-    elif ex.error and ex.states_explored == 0:
+    elif ex.error:  # the search did not finish: "not found" would be a claim it cannot make
         res.status = "error"
     elif ex.login_wall:
         res.status = "login_wall"

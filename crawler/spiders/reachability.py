@@ -90,8 +90,19 @@ class ReachabilitySpider(scrapy.Spider):
         page = response.meta["playwright_page"]
         try:
             result = await crawl_app(page, app, self.config.settings, self.output, self.run_id)
+            crashed = bool(result.error) and _browser_gone(page)
         finally:
             await _close(page)
+        if crashed and not response.meta.get("browser_retry"):
+            # the browser died under this app (killed, out of memory): scrapy-playwright starts
+            # a new one; this app is tried once more, the others carry on
+            logger.warning("%s: the browser died (%s); retrying this app once", app.id, result.error)
+            request = self.app_request(app)
+            request.meta["browser_retry"] = 1
+            yield request
+            return
+        if crashed:
+            result.error = f"browser crashed twice: {result.error}"
         yield result
 
     async def failed(self, failure):
@@ -99,10 +110,25 @@ class ReachabilitySpider(scrapy.Spider):
         app = self.config.app(request.meta["app_id"])
         page = request.meta.get("playwright_page")
         if page is not None:
+            gone = _browser_gone(page)
             await _close(page)
+            if gone and not request.meta.get("browser_retry"):
+                logger.warning("%s: the browser died before the start page; retrying once", app.id)
+                retry = self.app_request(app)
+                retry.meta["browser_retry"] = 1
+                yield retry
+                return
         reason = failure.getErrorMessage().splitlines()[0][:300] if failure.getErrorMessage() else repr(failure.value)
         logger.warning("%s: start page failed: %s", app.id, reason)
         yield error_result(app, f"start page failed: {reason}")
+
+
+def _browser_gone(page) -> bool:
+    try:
+        browser = page.context.browser
+        return page.is_closed() or (browser is not None and not browser.is_connected())
+    except Exception:  # noqa: BLE001 - a dead page may fail to answer at all
+        return True
 
 
 async def _close(page) -> None:

@@ -1,0 +1,69 @@
+"""Faults: the browser killed mid-crawl (kill -9) costs one retry of the current app, never the run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.dataset import read_table
+from test_cli import ROOT, write_config
+
+pytestmark = pytest.mark.browser
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_browser_killed_mid_crawl_retries_the_app_and_loses_nothing(tmp_path, sites_server):
+    sites = ["t-links", "t-slow", "t-bot-gate", "t-select"]
+    cfg = write_config(tmp_path / "apps.yaml", sites_server, sites,
+                       extra="settings: {concurrent_apps: 1, pages_per_local_app: 1}")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "crawl", str(cfg), "--output", str(out),
+                             "--run-id", "k1", "--log-level", "INFO"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    killed = []
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None and not killed:
+        if (out / "reachability" / "run_id=k1").exists() and list((out / "reachability" / "run_id=k1").glob("*.parquet")):
+            time.sleep(1.5)  # the next app is being explored now
+            for pid in descendants(proc.pid):
+                if "chrom" in cmdline(pid).lower() and "--type=" not in cmdline(pid):
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+        time.sleep(0.2)
+    stdout, stderr = proc.communicate(timeout=600)
+    assert killed, "the browser was not found to kill"
+    assert proc.returncode == 0, stderr[-3000:]
+    rows = read_table(out, "reachability", "k1")
+    assert sorted(rows.app_id) == sorted(sites)  # every app exactly once
+    assert "retrying this app once" in stderr
+    assert (rows.status == "found").sum() >= 3
