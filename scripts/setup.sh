@@ -11,6 +11,7 @@ if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; f
 apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_packages+=(fonts-noto-cjk)
+command -v redis-server >/dev/null 2>&1 || apt_packages+=(redis-server)  # tests/test_distributed.py
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${apt_packages[*]} (apt)"

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_cli import ROOT, write_config
 
 from crawler.dataset import read_table
-from test_cli import ROOT, write_config
 
 pytestmark = pytest.mark.browser
 
