@@ -1,0 +1,46 @@
+"""Config fuzzing with hypothesis: any bytes or any YAML-shaped data gives a config or a
+ConfigError with a message, never another exception."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.config import ConfigError, CrawlConfig, parse_config
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40))
+yaml_like = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=12), inner, max_size=5)), max_leaves=30)
+app_keys = st.sampled_from(["id", "name", "category", "region", "locale", "start_url", "allowed_domains", "device",
+                            "max_clicks", "max_states", "time_limit_s", "colour"])
+apps = st.lists(st.dictionaries(app_keys, scalars | st.lists(st.text(max_size=20), max_size=3), max_size=9),
+                max_size=4)
+
+
+def _check(text_or_bytes) -> None:
+    try:
+        config = parse_config(text_or_bytes, source="fuzz.yaml")
+    except ConfigError as exc:
+        assert str(exc).strip()
+        assert "Traceback" not in str(exc)
+    else:
+        assert isinstance(config, CrawlConfig) and config.apps
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_any_bytes(data):
+    _check(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(yaml_like)
+def test_any_yaml_document(doc):
+    _check(yaml.safe_dump(doc, allow_unicode=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(apps, st.dictionaries(st.sampled_from(["device", "max_clicks", "bogus"]), scalars, max_size=3))
+def test_app_lists_with_wrong_fields(app_list, defaults):
+    _check(yaml.safe_dump({"defaults": defaults, "apps": app_list}, allow_unicode=True))
