@@ -80,6 +80,7 @@ class Action:
     order: int = 0
     ctx: str = ""  # text of the control's region (for recognising the same control elsewhere)
     layer: bool = False  # in a site-wide fixed layer or shadow root (a chat widget, a drawer)
+    target: str = ""  # a link's target attribute ("_blank" opens a new tab)
 
     @property
     def display_label(self) -> str:
@@ -386,8 +387,15 @@ class PageDriver:
         except PlaywrightError as exc:
             return Outcome("failed", detail=str(exc).splitlines()[0][:300])
         await self.settle()
+        if len(self._popups) == n_popups and action.target and action.target.lower() not in ("_self", "_top", "_parent"):
+            deadline = time.monotonic() + 3  # a new tab may be announced after the page settled
+            while len(self._popups) == n_popups and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
         if len(self._popups) > n_popups:
             popup = self._popups[-1]
+            deadline = time.monotonic() + 5  # window.open() starts on about:blank, then navigates
+            while popup.url in ("", "about:blank") and time.monotonic() < deadline and not popup.is_closed():
+                await asyncio.sleep(0.05)
             try:
                 await popup.wait_for_load_state("domcontentloaded", timeout=NAV_TIMEOUT_MS)
             except PlaywrightError:

@@ -172,7 +172,8 @@ class Search:
                 continue
             base = dict(frame=c["frame"], frame_url=c.get("frame_url", ""), path=c["path"], label=c.get("label") or "",
                         role=c.get("role") or c.get("tag"), tag=c.get("tag"), css=c.get("css", ""), order=order,
-                        ctx=hashlib.sha1((c.get("ctx") or "").encode()).hexdigest()[:16], layer=bool(c.get("layer")))
+                        ctx=hashlib.sha1((c.get("ctx") or "").encode()).hexdigest()[:16], layer=bool(c.get("layer")),
+                        target=c.get("target") or "")
             if c.get("tag") == "select":
                 for opt in c.get("options") or []:
                     if opt["disabled"] or opt["selected"]:
