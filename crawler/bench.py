@@ -192,9 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     rows, tot = compare(truth, runs)
     _print_table(rows, ["site", "status truth/measured", "clicks_to_human", "human channel",
                         "channels (truth→measured)", "phones", "states", "time"])
-    off = 0
+    off = 0  # requests the corpus server received for hosts of no app (off-domain decoys)
     if log.exists():
-        off = sum(1 for line in log.read_text(encoding="utf-8").splitlines() if "kefu-directory" in line)
+        for line in log.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            host = parts[1].split(":")[0] if len(parts) > 1 else ""
+            if host not in ("-", "") and not any(app.is_allowed(f"http://{host}/") for app in config.apps):
+                off += 1
     n = tot["sites"]
     prec = tot["tp"] / (tot["tp"] + tot["fp"]) if tot["tp"] + tot["fp"] else 1.0
     rec = tot["tp"] / (tot["tp"] + tot["fn"]) if tot["tp"] + tot["fn"] else 1.0
@@ -204,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"channels exact:         {tot['ch_ok']}/{tot['ch_total']}  " + ", ".join(
         f"{c} {ok}/{all_}" for c, (ok, all_) in sorted(tot["per_channel"].items())))
     print(f"phone numbers:          precision {prec:.2f}, recall {rec:.2f}")
-    print(f"decoys counted:         {tot['decoys']} (requests to the off-domain directory: {off})")
+    print(f"decoys counted:         {tot['decoys']} (requests to off-domain hosts: {off})")
     print(f"wall time:              {wall:.0f}s for {n} sites (concurrency {args.concurrency})")
     print(f"states explored:        {tot['states']}")
     print(f"peak memory (tree RSS): {mem.peak / 2**20:.0f} MiB")

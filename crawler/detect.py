@@ -20,9 +20,7 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\
 PHONE_CANDIDATE_RE = re.compile(
     r"(?<![0-9A-Za-z.:/])(\+?\(?\d[\d \-().\u2010-\u2015\u00a0]{3,22}\d)(?![0-9A-Za-z%])"
 )
-FREE_TEXT_CHROME_RE = re.compile(r"chat|bot|conversation|composer|im-input|msg-input", re.I)
 ENTRY_LABEL_MAX = 40
-SEARCH_RE = re.compile(r"search|搜索|搜尋|查找", re.I)
 
 
 @dataclass
@@ -100,7 +98,7 @@ def relevance(text: str, lex: Lexicon, href: str = "") -> float:
         path_words = re.sub(r"[/_\-.?=&]+", " ", path)
         if lex.has("contact", path_words):
             score = max(score, 6.5)
-        elif lex.has("support", path_words) or re.search(r"\b(kefu|service|help|support)\b", path_words):
+        elif lex.has("support", path_words) or lex.has("support_path", path_words):
             score = max(score, 6)
     if score == 0 and lex.has("unlikely", text):
         score = -1
@@ -310,9 +308,9 @@ def web_form_field(f: dict, lex: Lexicon) -> bool:
             return False
     if f.get("tag") == "textarea" and f.get("height", 0) < 30 and (f.get("rows") or 2) < 2:
         return False
-    if FREE_TEXT_CHROME_RE.search(f.get("chrome") or ""):
+    if lex.has("chat_composer", f.get("chrome") or ""):
         return False
-    if SEARCH_RE.search((f.get("label") or "") + " " + (f.get("type") or "")):
+    if lex.has("search_field", (f.get("label") or "") + " " + (f.get("type") or "")):
         return False
     return True
 

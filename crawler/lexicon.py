@@ -20,7 +20,7 @@ KEYS = (
     "contact", "support", "account", "chat_launcher", "human_request", "human_connect",
     "callback", "bot_identity", "queue", "dismiss", "login", "login_url", "never_click",
     "submit", "unlikely", "phone_positive", "phone_negative", "email_negative", "ugc_page",
-    "service_hours", "web_form_field",
+    "service_hours", "web_form_field", "search_field", "chat_composer", "support_path",
 )
 
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .detect import Detection, PageView, control_kind, detect, is_login_page, relevance
 from .lexicon import Lexicon, default_lexicon
@@ -145,10 +145,11 @@ class Search:
 
     def _support_bound(self, st: UIState, view: PageView) -> bool:
         """A sign-in page counts as a wall when the user was heading for support or contact."""
-        text = (st.action.label if st.action else "") + " " + (st.action.href if st.action else "")
-        query = urlsplit(view.url).query
-        return relevance(text, self.lex) >= 6 or relevance(query.replace("/", " "), self.lex, view.url) >= 6 \
-            or bool(re.search(r"(next|redirect|return|continue)[^&]*(help|contact|support|service|kefu)", query, re.I))
+        label = st.action.label if st.action else ""
+        href = st.action.href if st.action else ""
+        # where the sign-in page would send the user afterwards (?next=/help/contact)
+        targets = [v for values in parse_qs(urlsplit(view.url).query).values() for v in values if v.startswith("/")]
+        return relevance(label, self.lex, href) >= 6 or any(relevance("", self.lex, t) >= 6 for t in targets)
 
     def _actions(self, view: PageView) -> list[Action]:
         """Every tap a user could make here, safest interpretation, most promising first."""
