@@ -26,6 +26,8 @@ import yaml
 from .config import load_config
 from .dataset import read_table
 
+PROBE_HOST = "bench-probe.localhost"  # the readiness probe of the corpus server, not a crawl request
+
 
 class TreeMemory(threading.Thread):
     """Peak resident memory of this process and all its descendants (Chromium included)."""
@@ -76,7 +78,7 @@ def _serve(corpus: Path, port: int, log: Path) -> subprocess.Popen:
     deadline = time.time() + 15
     while time.time() < deadline:
         try:
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "x.localhost"})
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": PROBE_HOST})
             urllib.request.urlopen(req, timeout=1)
         except urllib.error.HTTPError:
             return proc
@@ -197,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in log.read_text(encoding="utf-8").splitlines():
             parts = line.split()
             host = parts[1].split(":")[0] if len(parts) > 1 else ""
-            if host not in ("-", "") and not any(app.is_allowed(f"http://{host}/") for app in config.apps):
+            if host not in ("-", "", PROBE_HOST) and not any(app.is_allowed(f"http://{host}/") for app in config.apps):
                 off += 1
     n = tot["sites"]
     prec = tot["tp"] / (tot["tp"] + tot["fp"]) if tot["tp"] + tot["fp"] else 1.0
