@@ -225,14 +225,25 @@ class PageDriver:
                 await self._goto_blank_origin_storage(url)
                 self._storage_now = st.digest
                 return
-            await self._raw_goto(url)
-        await page.evaluate(
-            "([l, s]) => { try { localStorage.clear(); sessionStorage.clear();"
-            " for (const [k, v] of l) localStorage.setItem(k, v);"
-            " for (const [k, v] of s) sessionStorage.setItem(k, v); } catch (e) {} }",
-            [list(st.local), list(st.session)],
-        )
-        self._storage_now = st.digest
+            try:
+                await self._raw_goto(url)
+            except PlaywrightError:
+                self._storage_now = ""
+                return
+        for _ in range(2):  # the page may be navigating by itself (timers, redirects)
+            try:
+                await page.evaluate(
+                    "([l, s]) => { try { localStorage.clear(); sessionStorage.clear();"
+                    " for (const [k, v] of l) localStorage.setItem(k, v);"
+                    " for (const [k, v] of s) sessionStorage.setItem(k, v); } catch (e) {} }",
+                    [list(st.local), list(st.session)],
+                )
+            except PlaywrightError:
+                await self._wait_navigation()
+                continue
+            self._storage_now = st.digest
+            return
+        self._storage_now = ""  # unknown: the replayed state is verified anyway
 
     async def _goto_blank_origin_storage(self, url: str) -> None:
         """Storage of another origin is cleared through CDP, without loading a page."""
@@ -333,7 +344,13 @@ class PageDriver:
             try:
                 snap = await frame.evaluate("() => window.__reach ? window.__reach.snapshot({}) : null")
             except PlaywrightError:
-                continue
+                if idx > 0:
+                    continue
+                await self._wait_navigation()  # the page navigated by itself: look at where it is now
+                try:
+                    snap = await frame.evaluate("() => window.__reach ? window.__reach.snapshot({}) : null")
+                except PlaywrightError:
+                    continue
             if not snap:
                 continue
             for b in snap["blocks"]:

@@ -67,3 +67,15 @@ def test_browser_killed_mid_crawl_retries_the_app_and_loses_nothing(tmp_path, si
     assert sorted(rows.app_id) == sorted(sites)  # every app exactly once
     assert "retrying this app once" in stderr
     assert (rows.status == "found").sum() >= 3
+
+
+def test_broken_pages_and_hostile_scripts_do_not_stop_the_app(crawl_site):
+    """500/503 pages, a redirect loop, a page that never answers, a popup storm, throwing
+    handlers, a self-updating clock and a button that leaves the site: the answer stays right."""
+    started = time.time()
+    r = crawl_site("f-faults", time_limit_s=120)
+    assert (r.status, r.clicks_to_human, r.human_channel) == ("found", 1, "phone"), r.error
+    assert r.phone_numbers == ["+18005550131"]
+    assert not [x for x in crawl_site.server.requests if x[1].startswith("t-offsite.")]
+    assert r.states_explored < 40  # the clock does not make new states
+    assert time.time() - started < 150
