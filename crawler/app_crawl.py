@@ -16,12 +16,13 @@ from playwright.async_api import Page
 
 from .browser import context_options, is_local_host
 from .config import AppConfig, CrawlSettings
+from .dataset import screenshot_dir
 from .lexicon import Lexicon, default_lexicon
 from .measure import build_result, record_evidence
 from .page import PageDriver
 from .records import AppResult
 from .robots import robots_checker
-from .search import Budget, Search, screenshot_path
+from .search import Budget, Search
 
 logger = logging.getLogger(__name__)
 GRACE_S = 90.0  # evidence replays and slow pages on top of the search's own time limit
@@ -59,7 +60,7 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                             Budget(app.max_clicks, app.max_states, app.time_limit_s), lexicon=lex,
                             log=log.debug, helpers=helpers)
             ex = await search.run()
-            shots = screenshot_path(output, run_id, app.id, "x").parent if output else None
+            shots = output / screenshot_dir(run_id, app.id) if output else None
             hits = await record_evidence(driver, ex, app.start_url, app.region, shots, output, lex)
             result = build_result(app, ex, hits, started)
             log.info("%s: %s, clicks_to_human=%s (%s), %d states in %.1fs%s", app.id, result.status,

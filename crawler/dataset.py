@@ -277,7 +277,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field(
                 "offsite_links",
                 _LIST_STR,
-                "Links to other domains that were seen but not followed; empty if none.",
+                "Links to other domains and app-scheme links (weixin:, intent:) that were seen but "
+                "never followed; empty if none.",
                 "['https://weibo.com/acmeair']",
                 nullable=False,
             ),

@@ -325,10 +325,3 @@ def is_login_page(view: PageView, lex: Lexicon) -> bool:
             lex.has("login", b.get("text", "")[:100]) for b in view.blocks[:40]
         )
     return False
-
-
-def queue_text(view: PageView, lex: Lexicon) -> str | None:
-    for block in view.blocks:
-        if not block.get("control") and lex.has("queue", block.get("text", "")):
-            return normalise(block.get("text"))[:200]
-    return None

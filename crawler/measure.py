@@ -94,7 +94,9 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         states_explored=ex.states_explored, clicks_performed=ex.clicks_performed, page_loads=ex.page_loads,
         duration_s=round(ex.duration_s, 3), budget_exhausted=ex.budget_exhausted, error=ex.error,
         channels=sorted(hits.values(), key=lambda h: (h.clicks, h.channel)),
-        offsite_links=sorted(ex.offsite_links)[:200],
+        # off-domain links and app-scheme links (weixin://, intent:) seen but never followed
+        offsite_links=sorted(ex.offsite_links | {u for scheme, urls in ex.evidence_links.items()
+                                                 if scheme not in ("tel", "mailto", "sms") for u in urls})[:200],
     )
     phones: list[str] = []
     for st in sorted(ex.states.values(), key=lambda s: (s.depth, s.id)):

@@ -17,7 +17,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .detect import Detection, PageView, control_kind, detect, is_login_page, relevance
@@ -410,7 +409,3 @@ def _same_document(href: str, current: str) -> bool:
     a, b = urlsplit(href), urlsplit(current)
     return (a.scheme, a.netloc, a.path, a.query) == (b.scheme, b.netloc, b.path, b.query) and bool(a.fragment) \
         and not a.fragment.startswith(("/", "!"))
-
-
-def screenshot_path(root: Path, run_id: str, app_id: str, name: str) -> Path:
-    return root / "screenshots" / f"run_id={run_id}" / app_id / name

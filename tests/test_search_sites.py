@@ -87,6 +87,7 @@ def test_off_domain_and_app_scheme_links_are_not_followed(crawl_site):
     assert r.phone_numbers == ["+18005550112"]
     assert not [x for x in crawl_site.server.requests if x[1].startswith("t-offsite.")]
     assert any("t-offsite.localhost" in u for u in r.offsite_links)
+    assert any(u.startswith("weixin:") for u in r.offsite_links)
 
 
 def test_blocking_overlay_counts(crawl_site):
