@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page
 
-from .browser import context_options, is_local_host
+from .browser import context_options, is_local_host, release_guard
 from .config import AppConfig, CrawlSettings
 from .dataset import screenshot_dir
 from .lexicon import Lexicon, default_lexicon
 from .measure import build_result, record_evidence
 from .page import PageDriver
 from .records import AppResult
-from .robots import robots_checker
+from .robots import HostRules, RobotsPolicy, robots_agent
 from .search import Budget, Search
 
 logger = logging.getLogger(__name__)
@@ -29,21 +29,33 @@ GRACE_S = 90.0  # evidence replays and slow pages on top of the search's own tim
 
 
 async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output: Path | None, run_id: str,
-                    lexicon: Lexicon | None = None) -> AppResult:
-    """Explore one app in `page` (its own context) and return its measured result; never raises."""
+                    lexicon: Lexicon | None = None, robots_seed: HostRules | None = None) -> AppResult:
+    """Explore one app in `page` (its own context) and return its measured result; never raises.
+
+    `robots_seed`: the start host's robots.txt rules when already fetched (the spider's
+    first request); otherwise it is fetched before the start page is requested."""
     lex = lexicon or default_lexicon()
     started = time.time()
     log = logging.getLogger(f"reachability.{app.id}")
     helpers: list[PageDriver] = []
+    drivers: list[PageDriver] = []
     extra_contexts = []
+    local = is_local_host(urlsplit(app.start_url).hostname) and not settings.polite_local_hosts
+    delay = None if local else settings.download_delay_s  # None: no politeness gate
+    robots = RobotsPolicy(page.context, settings.obey_robots, app.is_allowed, robots_agent(settings.user_agent_suffix),
+                          polite_delay_s=delay)
     try:
         async with asyncio.timeout(app.time_limit_s + GRACE_S):
-            local = is_local_host(urlsplit(app.start_url).hostname)
-            can_fetch = await robots_checker(page, settings.obey_robots)
-            if not can_fetch(app.start_url):
-                return _error(app, started, "start_url disallowed by robots.txt", status="error")
-            interval = 0.0 if local else settings.download_delay_s
-            driver = PageDriver(page, is_allowed=app.is_allowed, can_fetch=can_fetch, load_interval_s=interval)
+            if not settings.obey_robots:
+                log.warning("%s: robots.txt is NOT obeyed (settings.obey_robots: false)", app.id)
+            elif robots_seed is not None:
+                robots.seed(app.start_url, robots_seed)
+            if not await robots.allowed(app.start_url):
+                why = robots.refusal(app.start_url) or "disallowed by robots.txt"
+                return _error(app, started, f"start page not fetched: {why}")
+            driver = PageDriver(page, is_allowed=app.is_allowed, robots=robots, polite_delay_s=delay)
+            await release_guard(page)
+            drivers.append(driver)
             await driver.setup()
             n_pages = settings.pages_per_local_app if local else settings.pages_per_app
             browser = page.context.browser
@@ -52,10 +64,11 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                     break
                 ctx = await browser.new_context(**context_options(app.device, settings.user_agent_suffix, app.locale))
                 extra_contexts.append(ctx)
-                helper = PageDriver(await ctx.new_page(), is_allowed=app.is_allowed, can_fetch=can_fetch,
-                                    load_interval_s=interval)
+                helper = PageDriver(await ctx.new_page(), is_allowed=app.is_allowed, robots=robots,
+                                    polite_delay_s=delay)
                 await helper.setup()
                 helpers.append(helper)
+                drivers.append(helper)
             search = Search(driver, app.start_url, app.region,
                             Budget(app.max_clicks, app.max_states, app.time_limit_s), lexicon=lex,
                             log=log.debug, helpers=helpers)
@@ -73,10 +86,13 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
         logger.exception("app %s failed", app.id)
         return _error(app, started, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}")
     finally:
+        for d in drivers:
+            await d.teardown()
+        await robots.close()
         for ctx in extra_contexts:
             try:
-                await ctx.close()
-            except Exception:  # noqa: BLE001 - closing a dead context is not an error
+                await asyncio.wait_for(ctx.close(), 10)
+            except Exception:  # noqa: BLE001 - closing a dead (or stuck) context is not an error
                 pass
 
 

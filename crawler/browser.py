@@ -11,6 +11,10 @@ import os
 import re
 import shutil
 import subprocess
+import weakref
+from collections.abc import Callable
+
+from .config import url_allowed
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -85,3 +89,53 @@ def is_local_host(host: str | None) -> bool:
     """Loopback hosts (the demo, test fixtures, benchmarks): no politeness delays needed."""
     host = (host or "").lower()
     return host == "localhost" or host.endswith(".localhost") or host.startswith("127.") or host == "::1"
+
+
+# ----------------------------------------------------------------------------- first-request guard
+# scrapy-playwright makes the first request of each app (its robots.txt) before the search's own
+# guard exists; this keeps that request, and every redirect it follows, on the app's domains.
+_GUARDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class NavigationGuard:
+    """Allowed domains of one browser context, and the documents refused so far."""
+
+    def __init__(self, is_allowed: Callable[[str], bool]) -> None:
+        self.is_allowed = is_allowed
+        self.refused: list[str] = []
+        self.cdp = None
+
+    async def may_load(self, url: str) -> bool:
+        if self.is_allowed(url):
+            return True
+        self.refused.append(url)
+        return False
+
+
+async def guard_page(page, request) -> None:
+    """scrapy-playwright `playwright_page_init_callback`: guard the page before its first
+    request (allowed domains come from the request's JSON-plain meta)."""
+    from .page import guard_documents
+
+    # scrapy-playwright's own route goes: two interceptors on one page (its Playwright route
+    # and this CDP guard) can leave a refused redirect hop pending, and page.close() then hangs
+    await page.unroute("**")
+    domains = list(request.meta.get("allowed_domains") or [])
+    guard = NavigationGuard(lambda url: url_allowed(url, domains))
+    guard.cdp = await guard_documents(page, guard.may_load)
+    _GUARDS[page.context] = guard
+
+
+def context_guard(context) -> NavigationGuard | None:
+    return _GUARDS.get(context)
+
+
+async def release_guard(page) -> None:
+    """The search installs its own guard (robots.txt too): the first request's one goes."""
+    guard = _GUARDS.get(page.context)
+    if guard is not None and guard.cdp is not None:
+        try:
+            await guard.cdp.detach()
+        except Exception:  # noqa: BLE001 - a closed page has no session left
+            pass
+        guard.cdp = None

@@ -143,6 +143,12 @@ def _host_matches(host: str, domains: list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+def url_allowed(url: str, domains: list[str]) -> bool:
+    """True for an http(s) URL on one of `domains` or a subdomain of one."""
+    host = _host_of(url)
+    return host is not None and _host_matches(host, domains)
+
+
 # --------------------------------------------------------------------------- models
 
 
@@ -173,6 +179,8 @@ class CrawlSettings(_Strict):
     pages_per_app: int = Field(1, ge=1, le=8)
     #: pages per app for sites on this machine (loopback test and demo sites)
     pages_per_local_app: int = Field(3, ge=1, le=8)
+    #: loopback sites get remote politeness too (one page, delays): to test it on fixtures
+    polite_local_hosts: bool = False
 
     @field_validator("user_agent_suffix")
     @classmethod
@@ -279,8 +287,7 @@ class AppConfig(_Strict):
 
     def is_allowed(self, url: str) -> bool:
         """True for an http(s) URL on an allowed domain or a subdomain of one."""
-        host = _host_of(url)
-        return host is not None and _host_matches(host, self.allowed_domains)
+        return url_allowed(url, self.allowed_domains)
 
 
 class CrawlConfig(BaseModel):

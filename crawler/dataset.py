@@ -282,6 +282,15 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "['https://weibo.com/acmeair']",
                 nullable=False,
             ),
+            _field(
+                "load_errors",
+                _LIST_STR,
+                "Pages that failed to load during the search, as 'URL: reason' (HTTP 5xx after one "
+                "retry, net::ERR_CONNECTION_RESET, timeout, redirect loop); a not_found with load errors "
+                "may have missed a channel behind them. Empty if none; null in runs written before "
+                "this column existed.",
+                "['https://m.acme-air.example/help/contact: HTTP 503']",
+            ),
         ],
     ),
     "channels": _schema(
@@ -536,6 +545,7 @@ def rows_for(result: AppResult, run_id: str) -> dict[str, list[dict[str, Any]]]:
         "error": result.error,
         "final_url": result.final_url,
         "offsite_links": list(result.offsite_links),
+        "load_errors": list(result.load_errors),
     }
     channels: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,7 @@ _STATUS_ZH = {"found": "找到", "not_found": "未找到", "login_wall": "需登
 _YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
 _START_PAGE = {"en": "(start page)", "zh": "（起始页）"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -374,10 +376,15 @@ def resolve_run(df: pd.DataFrame, root: str | os.PathLike[str], run: str | None)
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     """CSV in UTF-8 with a BOM (Excel reads Chinese correctly)."""
-    try:
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:  # written aside, then renamed: a failed export never leaves half a file
+        frame.to_csv(partial, index=False, encoding="utf-8-sig")
+        os.replace(partial, target)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "reachability") -> None:
@@ -387,10 +394,17 @@ def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "
     except ImportError:
         raise UsageError("--xlsx needs openpyxl: pip install openpyxl") from None
     out = frame.astype(object).where(frame.notna(), None)
-    try:
-        out.to_excel(path, index=False, sheet_name=sheet[:31], freeze_panes=(1, 0), engine="openpyxl")
+    # XML (so XLSX) cannot hold C0 control characters; openpyxl raises IllegalCharacterError on them
+    out = out.map(lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v)
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:  # written aside, then renamed: a failed export never leaves half a workbook
+        out.to_excel(partial, index=False, sheet_name=sheet[:31], freeze_panes=(1, 0), engine="openpyxl")
+        os.replace(partial, target)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------- CLI

@@ -12,16 +12,21 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit, urlunsplit
 
+from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
 
 from .detect import PageView
+from .politeness import host_gate
+
+if TYPE_CHECKING:
+    from .robots import RobotsPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +37,35 @@ NAV_TIMEOUT_MS = 20_000
 CLICK_TIMEOUT_MS = 2_500
 SETTLE_QUIET_MS = 80
 SETTLE_MAX_MS = 3_000
+#: answers worth one more try after a pause (as Scrapy's RetryMiddleware): overload, maintenance
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+RETRY_ERRORS = ("ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_EMPTY_RESPONSE", "ERR_CONNECTION_REFUSED",
+                "ERR_NETWORK_CHANGED", "ERR_HTTP2_PROTOCOL_ERROR", "ERR_INCOMPLETE_CHUNKED_ENCODING")
+RETRY_PAUSE_S = 1.0
+MAX_RETRY_AFTER_S = 10.0
+TEARDOWN_TIMEOUT_S = 3.0
+NET_ERROR_RE = re.compile(r"net::(ERR_[A-Z0-9_]+)")
+
+
+# Query parameters that name a session or a campaign, not a page: a new session id in every
+# link would otherwise make every page new forever (the usual crawler-trap normalisation).
+SESSION_PARAM_RE = re.compile(
+    r"^(?:sid|s_id|sessid|sessionid|session_id|jsessionid|phpsessid|aspsessionid\w*|cfid|cftoken|zenid|oscsid"
+    r"|utm_[a-z]+|gclid|fbclid|msclkid|yclid|mc_eid|_ga|_gl|spm|scm)$", re.I)
+PATH_SESSION_RE = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#;]*", re.I)
 
 
 def url_key(url: str) -> str:
-    """A URL without the parts that do not change the page (fragments, except SPA hash routes)."""
+    """A URL without the parts that do not change the page: fragments (except SPA hash
+    routes), session ids and campaign tags."""
     parts = urlsplit(url)
     frag = parts.fragment if parts.fragment.startswith(("/", "!")) else ""
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, frag))
+    path = PATH_SESSION_RE.sub("", parts.path) or "/"
+    query = parts.query
+    if query:
+        pairs = [p for p in query.split("&") if not SESSION_PARAM_RE.match(unquote(p.split("=", 1)[0]))]
+        query = "&".join(pairs)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, frag))
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,20 @@ class Storage:
 
 
 EMPTY_STORAGE = Storage()
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(value):
+    """Page strings with lone UTF-16 surrogates (which Python cannot encode) get U+FFFD instead; recursive."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [well_formed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: well_formed(v) for k, v in value.items()}
+    return value
 
 
 @dataclass
@@ -96,9 +136,10 @@ class Action:
 class Outcome:
     """What a tap did: stayed, navigated, opened a tab, was blocked, or failed."""
 
-    kind: str  # "ok", "navigated", "popup", "offsite", "download", "failed"
+    kind: str  # "ok", "navigated", "popup", "offsite", "robots", "download", "failed"
     url: str = ""
     detail: str = ""
+    status: int | None = None  # HTTP status of a loaded document
 
 
 @dataclass
@@ -107,19 +148,22 @@ class PageDriver:
 
     page: Page
     is_allowed: Callable[[str], bool]
-    can_fetch: Callable[[str], bool] = lambda url: True
-    load_interval_s: float = 0.0
+    robots: RobotsPolicy | None = None
+    #: None: no politeness gate (loopback sites); else the delay between loads of one host
+    polite_delay_s: float | None = None
     page_loads: int = 0
     clicks: int = 0
     dialogs: list[str] = field(default_factory=list)
     offsite: set[str] = field(default_factory=set)
     blocked_by_robots: set[str] = field(default_factory=set)
     downloads: set[str] = field(default_factory=set)
+    load_errors: list[str] = field(default_factory=list)  # "URL: reason" of loads that failed
     _popups: list[Page] = field(default_factory=list)
     _pending_nav: set = field(default_factory=set)
     _storage_now: str = ""
-    _last_load: float = 0.0
     _cdp: object = None
+    _spaced_url: str = ""
+    last_blocked: tuple[str, str] = ("", "")  # (URL, "offsite" | "robots") of the last document refused
 
     async def setup(self) -> None:
         """Install the agent in every future document and the guards around navigation."""
@@ -135,10 +179,18 @@ class PageDriver:
             await page.unroute("**")
         except PlaywrightError:
             pass
-        self._cdp = await page.context.new_cdp_session(page)
-        self._cdp.on("Fetch.requestPaused", lambda ev: asyncio.ensure_future(self._on_paused(ev)))
-        await self._cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
-                                                             "requestStage": "Request"}]})
+        self._cdp = await guard_documents(page, self._may_load)
+
+    async def teardown(self) -> None:
+        """Stop guarding: no request may stay paused in the guard when the page closes."""
+        cdp, self._cdp = self._cdp, None
+        if cdp is None:
+            return
+        try:  # bounded: with a navigation still hanging on the network, CDP may not answer
+            await asyncio.wait_for(cdp.send("Fetch.disable"), TEARDOWN_TIMEOUT_S)
+            await asyncio.wait_for(cdp.detach(), TEARDOWN_TIMEOUT_S)
+        except (PlaywrightError, TimeoutError):
+            pass
 
     async def close_popups(self) -> None:
         for p in self._popups:
@@ -150,7 +202,7 @@ class PageDriver:
 
     # ----------------------------------------------------------------- events
     def _on_dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message[:500])
+        self.dialogs.append(well_formed(dialog.message[:500]))
         asyncio.ensure_future(self._dismiss(dialog))
 
     @staticmethod
@@ -179,18 +231,22 @@ class PageDriver:
         request = getattr(obj, "request", obj)
         self._pending_nav.discard(request)
 
-    async def _on_paused(self, ev: dict) -> None:
+    async def _may_load(self, url: str) -> bool:
         """Documents outside the app's domains (or disallowed by robots.txt) are never requested."""
-        url = ev["request"]["url"]
-        ok = url.startswith(("about:", "data:", "blob:")) or (self.is_allowed(url) and self.can_fetch(url))
-        try:
-            if ok:
-                await self._cdp.send("Fetch.continueRequest", {"requestId": ev["requestId"]})
-            else:
-                (self.offsite if not self.is_allowed(url) else self.blocked_by_robots).add(url)
-                await self._cdp.send("Fetch.failRequest", {"requestId": ev["requestId"], "errorReason": "BlockedByClient"})
-        except PlaywrightError:
-            pass
+        if not self.is_allowed(url):
+            self.offsite.add(url)
+            self.last_blocked = (url, "offsite")
+            return False
+        if self.robots is not None and not await self.robots.allowed(url):
+            self.blocked_by_robots.add(url)
+            self.last_blocked = (url, "robots")
+            return False
+        if self.polite_delay_s is not None:
+            if url == self._spaced_url:  # the load itself was spaced by its slot
+                self._spaced_url = ""
+            else:  # a tap's navigation, a redirect hop, a frame: spaced like any request
+                await host_gate().space(url, self.polite_delay_s)
+        return True
 
     # ----------------------------------------------------------------- storage
     async def read_storage(self) -> Storage:
@@ -254,32 +310,60 @@ class PageDriver:
             pass
 
     # ----------------------------------------------------------------- loading and waiting
-    async def _raw_goto(self, url: str) -> None:
-        wait = self.load_interval_s - (time.monotonic() - self._last_load)
-        if wait > 0:
-            await asyncio.sleep(wait)
-        self._last_load = time.monotonic()
+    async def _raw_goto(self, url: str):
         self.page_loads += 1
         self.dialogs.clear()
-        await self.page.goto(url, wait_until="load", timeout=NAV_TIMEOUT_MS)
+        if self.polite_delay_s is None:
+            return await self.page.goto(url, wait_until="load", timeout=NAV_TIMEOUT_MS)
+        async with host_gate().slot(url, self.polite_delay_s):  # one load per host at a time, spaced
+            self._spaced_url = url
+            try:
+                return await self.page.goto(url, wait_until="load", timeout=NAV_TIMEOUT_MS)
+            finally:
+                self._spaced_url = ""
 
     async def load(self, url: str) -> Outcome:
-        """Open a URL in the page (a fresh document) and wait until it has settled."""
+        """Open a URL in the page (a fresh document) and wait until it has settled.
+
+        A server error or a dropped connection is tried once more after a pause; what still
+        fails is "failed" (with the reason, also kept in `load_errors`), never a state."""
         if DOWNLOAD_RE.search(urlsplit(url).path):
             self.downloads.add(url)
             return Outcome("download", url)
-        try:
-            await self._raw_goto(url)
-        except PlaywrightError as exc:
-            msg = str(exc).splitlines()[0]
-            if "Download is starting" in msg:
-                self.downloads.add(url)
-                return Outcome("download", url, msg)
-            if "ERR_BLOCKED_BY_CLIENT" in msg:
-                return Outcome("offsite", url, msg)
-            return Outcome("failed", url, msg[:300])
-        await self.settle()
-        return Outcome("navigated", self.page.url)
+        for attempt in (1, 2):
+            self.last_blocked = ("", "")
+            try:
+                response = await self._raw_goto(url)
+            except PlaywrightError as exc:
+                msg = str(exc).splitlines()[0]
+                if "Download is starting" in msg:
+                    self.downloads.add(url)
+                    return Outcome("download", url, msg)
+                if "ERR_BLOCKED_BY_CLIENT" in msg:
+                    blocked, why = self.last_blocked
+                    if why == "robots":
+                        reason = self.robots.refusal(blocked) if self.robots else None
+                        return Outcome("robots", blocked or url, reason or "disallowed by robots.txt")
+                    return Outcome("offsite", blocked or url, f"leaves the allowed domains: {blocked or url}")
+                reason = _load_error(msg)
+                if attempt == 1 and any(code in msg for code in RETRY_ERRORS):
+                    await asyncio.sleep(RETRY_PAUSE_S)
+                    continue
+                return self._failed(url, reason)
+            status = response.status if response is not None else None
+            if status in RETRY_STATUSES and attempt == 1:
+                await asyncio.sleep(_retry_after(response))
+                continue
+            if status is not None and status >= 500:
+                return self._failed(url, f"HTTP {status}", status)
+            await self.settle()
+            return Outcome("navigated", self.page.url, status=status)
+        return self._failed(url, "no answer")  # not reached: the second attempt always returns
+
+    def _failed(self, url: str, reason: str, status: int | None = None) -> Outcome:
+        if len(self.load_errors) < 50:
+            self.load_errors.append(f"{url[:300]}: {reason}")
+        return Outcome("failed", url, reason, status=status)
 
     async def settle(self) -> None:
         """Wait for the DOM, timers, requests, animations and navigations to come to rest,
@@ -353,6 +437,7 @@ class PageDriver:
                     continue
             if not snap:
                 continue
+            snap = well_formed(snap)
             for b in snap["blocks"]:
                 b["frame"] = idx
             for c in snap["controls"]:
@@ -365,7 +450,7 @@ class PageDriver:
             blocks.append({"text": msg, "tag": "dialog", "heading": "", "control": False, "href": "", "frame": 0})
         title = ""
         try:
-            title = await page.title()
+            title = well_formed(await page.title())
         except PlaywrightError:
             pass
         return PageView(url=page.url, title=title, blocks=blocks, controls=controls, fields=fields,
@@ -385,7 +470,16 @@ class PageDriver:
         return handle.as_element()
 
     async def perform(self, action: Action) -> Outcome:
-        """Tap a control (or choose an option) as a user would, then wait until settled."""
+        """Tap a control (or choose an option) as a user would, then wait until settled.
+
+        For remote sites the tap holds its host (a tap may load a page; the load is spaced
+        by the guard), so no two apps load from one host at once."""
+        if self.polite_delay_s is None:
+            return await self._perform(action)
+        async with host_gate().slot(self.page.url, self.polite_delay_s, space=False):
+            return await self._perform(action)
+
+    async def _perform(self, action: Action) -> Outcome:
         el = await self._target(action)
         if el is None:
             return Outcome("failed", detail="target not found")
@@ -393,6 +487,7 @@ class PageDriver:
         n_popups = len(self._popups)
         self.dialogs.clear()
         self.clicks += 1
+        self.last_blocked = ("", "")
         try:
             if action.kind == "select":
                 if action.value:
@@ -424,6 +519,11 @@ class PageDriver:
                 return Outcome("offsite", url)
             if url.startswith("http"):
                 return Outcome("popup", url)
+        if self.page.url.startswith("chrome-error:"):  # the tap's navigation was refused or failed
+            blocked, why = self.last_blocked
+            if why:
+                return Outcome(why, blocked, "leaves the allowed domains" if why == "offsite" else "robots.txt")
+            return self._failed(before, "the page this tap opens did not load")
         if self.page.url != before and url_key(self.page.url) != url_key(before):
             return Outcome("navigated", self.page.url)
         return Outcome("ok", self.page.url)
@@ -455,6 +555,52 @@ async def _frame_visible(frame) -> bool:
             " && e.getBoundingClientRect().width > 2 && e.getBoundingClientRect().height > 2"))
     except PlaywrightError:
         return False
+
+
+async def guard_documents(page: Page, may_load: Callable[[str], Awaitable[bool]]) -> CDPSession:
+    """Ask `may_load(url)` before the page requests any document (frames, popups' first page
+    and every redirect hop included: Playwright's own routing does not see redirects, CDP
+    Fetch does). Refused requests fail with net::ERR_BLOCKED_BY_CLIENT, unsent."""
+    cdp = await page.context.new_cdp_session(page)
+
+    async def paused(ev: dict) -> None:
+        url = ev["request"]["url"]
+        try:
+            ok = url.startswith(("about:", "data:", "blob:")) or await may_load(url)
+        except Exception:  # noqa: BLE001 - when in doubt, do not send
+            logger.exception("document guard failed for %s", url)
+            ok = False
+        try:
+            if ok:
+                await cdp.send("Fetch.continueRequest", {"requestId": ev["requestId"]})
+            else:
+                await cdp.send("Fetch.failRequest", {"requestId": ev["requestId"], "errorReason": "BlockedByClient"})
+        except PlaywrightError:
+            pass
+
+    cdp.on("Fetch.requestPaused", lambda ev: asyncio.ensure_future(paused(ev)))
+    await cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
+                                                  "requestStage": "Request"}]})
+    return cdp
+
+
+def _load_error(msg: str) -> str:
+    """A short, stable reason for a failed load (net::ERR_CONNECTION_RESET, timeout, ...)."""
+    m = NET_ERROR_RE.search(msg)
+    if m:
+        return m.group(1)
+    if "Timeout" in msg and "exceeded" in msg:
+        return f"timeout ({NAV_TIMEOUT_MS // 1000}s)"
+    return msg[:200]
+
+
+def _retry_after(response) -> float:
+    """Seconds to wait before trying again: the server's Retry-After (capped), else a short pause."""
+    try:
+        value = float((response.headers or {}).get("retry-after", ""))
+    except (TypeError, ValueError, PlaywrightError):
+        return RETRY_PAUSE_S
+    return max(RETRY_PAUSE_S, min(value, MAX_RETRY_AFTER_S))
 
 
 def _origin(url: str) -> str:

@@ -72,3 +72,4 @@ class AppResult:
     locale: str | None = None
     final_url: str | None = None
     offsite_links: list[str] = field(default_factory=list)
+    load_errors: list[str] = field(default_factory=list)  # "URL: reason" of pages that failed to load

@@ -319,7 +319,7 @@ caption{text-align:left;padding:8px 10px;font-weight:600;font-size:14px}
 tbody tr:last-child td{border-bottom:0}
 tbody tr:hover{background:#f2f7fd}
 td.num,th.num{text-align:right}
-td.path{min-width:180px}
+td.path{min-width:180px;overflow-wrap:anywhere}
 td .id{display:block;font-size:12px;color:var(--muted)}
 table.js-sort th{cursor:pointer;user-select:none}
 table.js-sort th::after{content:" \\2195";color:#9aa5b1;font-weight:400}
@@ -506,7 +506,8 @@ def _path_html(path: Any) -> str:
         return '<span class="muted">—</span>'
     if not path:
         return '<span class="muted">(start page, no tap)</span>'
-    return " › ".join(esc(p) for p in path)
+    # each label isolated: a right-to-left override in one label cannot flip the others
+    return " › ".join(f"<bdi>{esc(p)}</bdi>" for p in path)
 
 
 def _status_html(status: Any) -> str:
@@ -774,7 +775,7 @@ def _trail_html(app: App, trail: Trail, shots: Shots) -> str:
         items.append(
             f'<li class="step"><div class="n">tap {k} of {total}</div>'
             + _img(shots, s.get("screenshot"), app, f"before tap {k}: {label}", "../")
-            + f'<div class="label">“{esc(label)}”</div>'
+            + f'<div class="label">“<bdi>{esc(label)}</bdi>”</div>'
             + (f'<div class="role">{esc(role)}' + (f" · <code>{esc(sel)}</code>" if sel else "") + "</div>"
                if role or sel else "")
             + urls + "</li>")

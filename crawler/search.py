@@ -69,6 +69,7 @@ class Exploration:
     budget_exhausted: bool = False
     stop_reason: str = ""
     offsite_links: set[str] = field(default_factory=set)
+    load_errors: list[str] = field(default_factory=list)  # "URL: reason" of loads that failed
     login_wall: bool = False
     error: str | None = None
     duration_s: float = 0.0
@@ -283,6 +284,9 @@ class Search:
             self.result.offsite_links.add(outcome.url[:500])
             self.current[w] = None
             return None
+        if outcome.kind in ("robots", "download"):
+            self.current[w] = None
+            return None
         if outcome.kind == "popup":
             self.current[w] = None
             k = url_key(outcome.url)
@@ -347,6 +351,8 @@ class Search:
             res.page_loads = sum(d.page_loads for d in self.drivers)
             for d in self.drivers:
                 res.offsite_links |= d.offsite
+                res.load_errors.extend(e for e in d.load_errors if e not in res.load_errors)
+                res.load_errors.extend(f"{u[:300]}: disallowed by robots.txt" for u in sorted(d.blocked_by_robots))
             res.duration_s = time.monotonic() - started
         return res
 
@@ -354,8 +360,8 @@ class Search:
         res = self.result
         driver = self.driver
         outcome = await driver.load(self.start_url)
-        if outcome.kind != "navigated":
-            res.error = f"start page did not load: {outcome.detail or outcome.kind}"
+        if outcome.kind != "navigated" or (outcome.status or 0) >= 400:
+            res.error = start_failure(outcome)
             return
         view = await driver.view()
         storage = await driver.read_storage()
@@ -386,6 +392,19 @@ class Search:
             nxt.sort(key=lambda s: s.id)
             level = nxt
         res.stop_reason = "state space exhausted"
+
+
+def start_failure(outcome: Outcome) -> str:
+    """Why the start page cannot be measured, in words for the `error` column."""
+    if outcome.kind == "offsite":
+        return f"start page redirects off the allowed domains ({outcome.url[:200]})"
+    if outcome.kind == "robots":
+        return f"start page not fetched: {outcome.detail}"
+    if outcome.kind == "download":
+        return "start page is a file download"
+    if outcome.kind == "navigated":
+        return f"start page answered HTTP {outcome.status}"
+    return f"start page did not load: {outcome.detail or outcome.kind}"
 
 
 def _contains(inner: list, outer: list) -> bool:

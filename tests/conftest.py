@@ -24,8 +24,9 @@ def sites_server():
 
 
 def make_app(server, site: str, region: str = "US", **overrides) -> AppConfig:
-    return AppConfig(id=site, name=site, category="test", region=region, locale=None,
-                     start_url=server.url(site), allowed_domains=[f"{site}.localhost"], **overrides)
+    fields = dict(id=site, name=site, category="test", region=region, locale=None,
+                  start_url=server.url(site), allowed_domains=[f"{site}.localhost"])
+    return AppConfig(**{**fields, **overrides})
 
 
 async def _crawl(app: AppConfig, output: Path, settings: CrawlSettings) -> AppResult:
@@ -33,8 +34,7 @@ async def _crawl(app: AppConfig, output: Path, settings: CrawlSettings) -> AppRe
         browser = await pw.chromium.launch(**launch_options())
         try:
             context = await browser.new_context(**context_options(app.device))
-            page = await context.new_page()
-            await page.goto(app.start_url, wait_until="domcontentloaded")  # as scrapy-playwright does
+            page = await context.new_page()  # crawl_app reads robots.txt, then loads the start page
             return await crawl_app(page, app, settings, output, "test")
         finally:
             await browser.close()

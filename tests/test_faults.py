@@ -1,4 +1,5 @@
-"""Faults: the browser killed mid-crawl (kill -9) costs one retry of the current app, never the run."""
+"""Faults: broken and hostile sites end with an honest status, the others are unaffected, and
+the browser killed mid-crawl (kill -9) costs one retry of the current app, never the run."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from test_cli import ROOT, write_config
 
 from crawler.dataset import read_table
+from crawler.faultbench import FAULTS, HEALTHY, problems, run_faults, table
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +81,21 @@ def test_broken_pages_and_hostile_scripts_do_not_stop_the_app(crawl_site):
     assert not [x for x in crawl_site.server.requests if x[1].startswith("t-offsite.")]
     assert r.states_explored < 40  # the clock does not make new states
     assert time.time() - started < 150
+
+
+def test_fault_corpus_each_app_ends_with_an_honest_status(tmp_path):
+    """One real crawl (`reachability crawl`) over every f-* fault app and two healthy apps:
+    statuses and reasons as expected, healthy apps unaffected, no off-domain request, no
+    POST, no download saved (the crawl's TMPDIR and output are searched for the files)."""
+    run = run_faults(tmp_path, concurrency=2)
+    print(table(run))  # the fault -> outcome table, kept in the test log
+    assert problems(run) == []
+    rows = run.rows.set_index("app_id")
+    assert len(rows) == len(FAULTS) + len(HEALTHY)
+    # a page that never answers costs its load timeout, not the app's whole time limit
+    assert rows.loc["f-hang", "duration_s"] < 60
+    # the inner faults of f-faults are reported, not hidden
+    errors = " ".join(rows.loc["f-faults", "load_errors"])
+    assert "HTTP 503" in errors and "ERR_TOO_MANY_REDIRECTS" in errors and "timeout" in errors
+    # the trap apps stopped on their budget and still have the shallow answer
+    assert rows.loc["f-infinite", "budget_exhausted"] or rows.loc["f-infinite", "states_explored"] <= 120

@@ -8,12 +8,13 @@ Each site folder may hold a ``site.json`` with per-site behaviour::
       "spa_fallback": true,                       # unknown extension-less paths -> /index.html
       "delay_s": {"/slow.html": 2},               # sleep before answering
       "status": {"/broken.html": 500},            # answer with this status
-      "redirect": {"/old": "/new.html"},          # 302 to the target
+      "redirect": {"/old": "/new.html"},          # 302 to the target (__PORT__ is replaced)
+      "reset": ["/flaky.html"],                   # drop the connection with a TCP reset
       "login_required": ["/account/contact.html"],  # 302 to /login.html?next=PATH
       "headers": {"/files/app.apk": {"Content-Disposition": "attachment"}}
     }
 
-Keys of ``delay_s``, ``status``, ``redirect``, ``headers`` and entries of ``login_required``
+Keys of ``delay_s``, ``status``, ``redirect``, ``headers`` and entries of ``login_required``, ``reset``
 match the path exactly (query string excluded); a key ending in ``/`` also matches every path
 below it. In every text response the placeholder ``__PORT__`` is replaced by the server's port,
 so that static pages can link to other fixture hosts. POST (and every other method that is not
@@ -28,6 +29,8 @@ import argparse
 import json
 import mimetypes
 import posixpath
+import socket
+import struct
 import sys
 import threading
 import time
@@ -196,6 +199,15 @@ class _Handler(BaseHTTPRequestHandler):
         fixture = self.server.fixture
         host, target = self._target()
         fixture._record(self.command, host, target)
+        entry = {"start": time.monotonic(), "end": None, "host": host, "path": target,
+                 "user_agent": self.headers.get("User-Agent", ""), "dest": self.headers.get("Sec-Fetch-Dest", "")}
+        try:
+            self._serve_target(head, fixture, host, target)
+        finally:
+            entry["end"] = time.monotonic()
+            fixture._log(entry)
+
+    def _serve_target(self, head: bool, fixture: FixtureServer, host: str, target: str) -> None:
         path, _, query = target.partition("?")
         site = fixture._site_for(host)
         if site is None:
@@ -220,9 +232,13 @@ class _Handler(BaseHTTPRequestHandler):
         if delay:
             time.sleep(float(delay))
 
+        if _match(config.get("reset"), decoded):
+            self._reset()
+            return
         redirect = _match(config.get("redirect"), decoded)
         if redirect:
-            self._send(302, b"", headers={"Location": str(redirect)}, head=head)
+            location = str(redirect).replace(PORT_PLACEHOLDER, str(fixture.port))
+            self._send(302, b"", headers={"Location": location}, head=head)
             return
         if _match(config.get("login_required"), decoded):
             location = "/login.html?next=" + quote(decoded + ("?" + query if query else ""), "")
@@ -254,6 +270,15 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         self._file(file, status, decoded, config, head)
 
+    def _reset(self) -> None:
+        """Close the socket with SO_LINGER 0: the client sees ECONNRESET, not an answer."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
     @staticmethod
     def _resolve(site_dir: Path, decoded: str) -> Path | None:
         rel = posixpath.normpath(decoded).lstrip("/")
@@ -273,7 +298,11 @@ class _Handler(BaseHTTPRequestHandler):
         }
         extra = _match(config.get("headers"), path)
         if isinstance(extra, dict):
-            headers.update({str(k): str(v) for k, v in extra.items()})
+            for name, value in extra.items():
+                if str(name).lower() == "content-type":
+                    ctype = str(value)  # replaces, never duplicates, the guessed type
+                else:
+                    headers[str(name)] = str(value)
         self._send(status, body, ctype, headers, head=head)
 
     def _not_found(self, site_dir: Path, head: bool) -> None:
@@ -308,6 +337,8 @@ class FixtureServer:
         self.verbose = verbose
         #: (method, host, path) of every request: host lower case without port, path with query.
         self.requests: list[tuple[str, str, str]] = []
+        #: GET/HEAD requests with monotonic start/end times, User-Agent and Sec-Fetch-Dest.
+        self.log: list[dict] = []
         self._lock = threading.Lock()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -381,6 +412,11 @@ class FixtureServer:
     def clear_requests(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.log.clear()
+
+    def _log(self, entry: dict) -> None:
+        with self._lock:
+            self.log.append(entry)
 
     def _record(self, method: str, host: str, path: str) -> None:
         with self._lock:

@@ -80,7 +80,12 @@
   }
 
   // --- what the user sees ---
-  const norm = (s) => (s || '').replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+  // Strings for Python must be well-formed UTF-16: a lone surrogate (half an emoji, made by page
+  // JavaScript or by a cut) cannot be encoded there. cut() never splits a surrogate pair.
+  const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  const wellFormed = (s) => String(s || '').replace(LONE, '\uFFFD');
+  const cut = (s, n) => { s = wellFormed(s); return s.length <= n ? s : s.slice(0, /[\uD800-\uDBFF]/.test(s[n - 1]) ? n - 1 : n); };
+  const norm = (s) => wellFormed(s).replace(/[\s\u00a0\u200b]+/g, ' ').trim();
   const INLINE = /^(inline|contents)/;
   const INTERACTIVE_ROLES = new Set(['button', 'link', 'tab', 'menuitem', 'menuitemradio', 'menuitemcheckbox', 'option', 'switch', 'treeitem', 'checkbox', 'radio']);
   const HEADING = /^(H[1-6]|SUMMARY|LEGEND|DT|TH|CAPTION)$/;
@@ -213,6 +218,21 @@
   }
 
   // Path of an element: one list of child indices per tree (document, then each shadow root).
+  // Index and nth-of-type of every child of `p`, computed once per parent per snapshot
+  // (a list of 5,000 links would otherwise cost 5,000 scans of 5,000 siblings).
+  function sibInfo(p) {
+    if (cache && cache.sib.has(p)) return cache.sib.get(p);
+    const idx = new Map(), nth = new Map(), count = new Map();
+    const ch = p.children || [];
+    for (let i = 0; i < ch.length; i++) {
+      const c = ch[i];
+      const n = (count.get(c.tagName) || 0) + 1;
+      idx.set(c, i); nth.set(c, n); count.set(c.tagName, n);
+    }
+    const info = { idx, nth, count };
+    if (cache) cache.sib.set(p, info);
+    return info;
+  }
   function pathOf(el) {
     const segs = [];
     let node = el;
@@ -221,11 +241,11 @@
       let root = node.getRootNode();
       let cur = node;
       while (cur && cur.parentNode && cur.parentNode !== root && cur.parentNode.nodeType === 1) {
-        seg.unshift(Array.prototype.indexOf.call(cur.parentNode.children, cur));
+        seg.unshift(sibInfo(cur.parentNode).idx.get(cur));
         cur = cur.parentNode;
       }
       // cur is a top-level element of its root
-      const top = root.children ? Array.prototype.indexOf.call(root.children, cur) : 0;
+      const top = root.children ? (sibInfo(root).idx.get(cur) ?? 0) : 0;
       seg.unshift(top);
       segs.unshift(seg);
       node = root.host || null;
@@ -256,8 +276,8 @@
         if (cur.id && /^[A-Za-z][\w-]*$/.test(cur.id)) { seg.unshift(s + '#' + cur.id); break; }
         const p = cur.parentNode;
         if (p && p.children) {
-          const same = Array.prototype.filter.call(p.children, (c) => c.tagName === cur.tagName);
-          if (same.length > 1) s += ':nth-of-type(' + (same.indexOf(cur) + 1) + ')';
+          const info = sibInfo(p);
+          if (info.count.get(cur.tagName) > 1) s += ':nth-of-type(' + info.nth.get(cur) + ')';
         }
         seg.unshift(s);
         if (!p || p === root || p.nodeType !== 1) break;
@@ -346,16 +366,16 @@
     let r = null;
     for (let a = parentOf(el); a && a.nodeType === 1; a = parentOf(a)) { if (a.matches && a.matches(REGION)) { r = a; break; } }
     const t = r ? foldedText(r) : '';
-    return norm(t).replace(/\d+/g, '#').slice(0, 1500);
+    return cut(norm(t).replace(/\d+/g, '#'), 1500);
   }
 
   function snapshot(opts) {
-    cache = { style: new Map(), clip: new Map() };
+    cache = { style: new Map(), clip: new Map(), sib: new Map() };
     try { return takeSnapshot(opts); } finally { cache = null; }
   }
   function takeSnapshot(opts) {
-    const maxBlocks = (opts && opts.maxBlocks) || 4000;
-    const maxControls = (opts && opts.maxControls) || 3000;
+    const maxBlocks = (opts && opts.maxBlocks) || 20000;
+    const maxControls = (opts && opts.maxControls) || 20000;
     const blocks = [];
     const controls = [];
     const fields = [];
@@ -371,17 +391,17 @@
       const form = el.form || (el.closest && el.closest('form'));
       const c = {
         i: controls.length, tag: tag.toLowerCase(), role: (el.getAttribute('role') || '').toLowerCase(),
-        label: accessibleName(el).slice(0, 300), path: pathOf(el), css: cssOf(el).slice(0, 500),
+        label: cut(accessibleName(el), 300), path: pathOf(el), css: cut(cssOf(el), 500),
         href: tag === 'A' ? (el.getAttribute('href') || '') : '', abs: tag === 'A' && el.href ? String(el.href) : '',
         target: tag === 'A' ? (el.getAttribute('target') || '') : '',
         type: (el.getAttribute('type') || '').toLowerCase(), inForm: !!form,
         download: tag === 'A' && el.hasAttribute('download'), blocked, nested: insideControl, weak: !!weak,
         expanded: el.getAttribute('aria-expanded'), selected: el.getAttribute('aria-selected'),
-        title: norm(el.getAttribute('title') || ''), heading: heading.slice(0, 200),
+        title: norm(el.getAttribute('title') || ''), heading: cut(heading, 200),
         options: null, ctx: containerText(el), layer: inLayer(el),
       };
       if (tag === 'SELECT') {
-        c.options = Array.from(el.options).map((o, k) => ({ k, value: o.value, text: norm(o.text).slice(0, 200), disabled: o.disabled, selected: o.selected }));
+        c.options = Array.from(el.options).map((o, k) => ({ k, value: o.value, text: cut(norm(o.text), 200), disabled: o.disabled, selected: o.selected }));
       }
       if (tag === 'BUTTON' && !c.type) c.type = form ? 'submit' : 'button';
       controls.push(c);
@@ -404,11 +424,11 @@
         const form = el.form || el.closest('form');
         fields.push({
           tag: tag.toLowerCase(), type: (el.getAttribute('type') || '').toLowerCase(),
-          label: norm((el.labels && el.labels[0] ? el.labels[0].textContent : '') || el.getAttribute('aria-label') || el.placeholder || '').slice(0, 200),
+          label: cut(norm((el.labels && el.labels[0] ? el.labels[0].textContent : '') || el.getAttribute('aria-label') || el.placeholder || ''), 200),
           rows: el.rows || 0, height: Math.round(el.getBoundingClientRect().height),
-          inForm: !!form, formText: form ? norm(form.innerText).slice(0, 400) : '',
-          context: norm((el.closest('section,form,div') || el).innerText || '').slice(0, 300),
-          chrome: ((el.closest('[class],[id]') || el).className + ' ' + (el.id || '')).toString().slice(0, 200),
+          inForm: !!form, formText: form ? cut(norm(form.innerText), 400) : '',
+          context: cut(norm((el.closest('section,form,div') || el).innerText || ''), 300),
+          chrome: cut(((el.closest('[class],[id]') || el).className + ' ' + (el.id || '')).toString(), 200),
         });
       }
       const isHeading = HEADING.test(tag) || (el.getAttribute('role') || '') === 'heading';
@@ -429,13 +449,13 @@
       if (isHeading && t) heading = t;
       if (block) {
         if (t && onScreen(el)) {
-          blocks.push({ text: t.slice(0, 2000), tag: tag.toLowerCase(), heading: isHeading ? '' : heading.slice(0, 200), control: !!(interactive || insideControl), href: tag === 'A' ? String(el.href || '') : '', log: logAge || '' });
+          blocks.push({ text: cut(t, 2000), tag: tag.toLowerCase(), heading: isHeading ? '' : cut(heading, 200), control: !!(interactive || insideControl), href: tag === 'A' ? String(el.href || '') : '', log: logAge || '' });
         }
         return ' ';
       }
       if (interactive && tag === 'A' && t && onScreen(el)) {
         // inline links keep their own block too, so a tel:/mailto: target is known
-        blocks.push({ text: t.slice(0, 2000), tag: 'a', heading: heading.slice(0, 200), control: true, href: String(el.href || ''), inline: true, log: logAge || '' });
+        blocks.push({ text: cut(t, 2000), tag: 'a', heading: cut(heading, 200), control: true, href: String(el.href || ''), inline: true, log: logAge || '' });
       }
       return text;
     }
@@ -449,14 +469,14 @@
 
   function target(path, label) {
     const el = resolvePath(path);
-    if (el && (label == null || accessibleName(el).slice(0, 300) === label)) return el;
+    if (el && (label == null || cut(accessibleName(el), 300) === label)) return el;
     if (label == null) return el;
     // fall back to the first visible control with the same name
     const seen = [];
     const walk = (n) => {
       if (n.nodeType !== 1) return;
       if (!rendered(n)) return;
-      if (isInteractive(n, styleOf(n)) && accessibleName(n).slice(0, 300) === label) seen.push(n);
+      if (isInteractive(n, styleOf(n)) && cut(accessibleName(n), 300) === label) seen.push(n);
       kids(n).forEach(walk);
     };
     walk(document.documentElement);

@@ -2,23 +2,29 @@
 
 Scrapy schedules the apps (concurrency, politeness, Scrapyd, scrapy-redis); the search
 itself runs in the callback on the live Playwright page that scrapy-playwright hands over.
+An app's request is its start host's robots.txt, the first thing a polite crawler asks for:
+the start page itself is requested by the search, behind its robots and domain guards.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from pathlib import Path
 
 import scrapy
 from scrapy.exceptions import CloseSpider
 
 from crawler.app_crawl import crawl_app, error_result
-from crawler.browser import context_options
+from crawler.browser import context_guard, context_options
 from crawler.config import AppConfig, ConfigError, CrawlConfig, load_config
 from crawler.dataset import done_app_ids, new_run_id, validate_run_id
+from crawler.robots import HostRules, robots_url, rules_from_page, rules_from_response
 from crawler.sharding import in_shard, parse_shard
 
 logger = logging.getLogger(__name__)
+CLOSE_TIMEOUT_S = 10.0
 
 
 class ReachabilitySpider(scrapy.Spider):
@@ -71,12 +77,15 @@ class ReachabilitySpider(scrapy.Spider):
     def app_request(self, app: AppConfig) -> scrapy.Request:
         settings = self.config.settings
         return scrapy.Request(
-            app.start_url,
+            robots_url(app.start_url),
             callback=self.explore,
             errback=self.failed,
             dont_filter=True,
             meta={
                 "app_id": app.id,
+                "allowed_domains": list(app.allowed_domains),
+                "handle_httpstatus_all": True,  # a 404 robots.txt is an answer, not a failure
+                "playwright_page_init_callback": "crawler.browser.guard_page",
                 "playwright": True,
                 "playwright_include_page": True,
                 "playwright_context": f"app:{app.id}",
@@ -86,14 +95,20 @@ class ReachabilitySpider(scrapy.Spider):
         )
 
     async def explore(self, response):
-        app = self.config.app(response.meta["app_id"])
         page = response.meta["playwright_page"]
+        seed = await rules_from_page(page, response.status, response.headers.get("Content-Type", b"").decode("latin-1"))
+        async for out in self._measure(response.meta, page, seed):
+            yield out
+
+    async def _measure(self, meta: dict, page, robots_seed: HostRules | None):
+        app = self.config.app(meta["app_id"])
         try:
-            result = await crawl_app(page, app, self.config.settings, self.output, self.run_id)
+            result = await crawl_app(page, app, self.config.settings, self.output, self.run_id,
+                                     robots_seed=robots_seed)
             crashed = bool(result.error) and _browser_gone(page)
         finally:
             await _close(page)
-        if crashed and not response.meta.get("browser_retry"):
+        if crashed and not meta.get("browser_retry"):
             # the browser died under this app (killed, out of memory): scrapy-playwright starts
             # a new one; this app is tried once more, the others carry on
             logger.warning("%s: the browser died (%s); retrying this app once", app.id, result.error)
@@ -109,6 +124,11 @@ class ReachabilitySpider(scrapy.Spider):
         request = failure.request
         app = self.config.app(request.meta["app_id"])
         page = request.meta.get("playwright_page")
+        if page is not None and not _browser_gone(page):
+            # robots.txt did not load: that is an answer too (RFC 9309), the app goes on
+            async for out in self._measure(request.meta, page, _robots_failure(failure, page)):
+                yield out
+            return
         if page is not None:
             gone = _browser_gone(page)
             await _close(page)
@@ -123,6 +143,18 @@ class ReachabilitySpider(scrapy.Spider):
         yield error_result(app, f"start page failed: {reason}")
 
 
+def _robots_failure(failure, page) -> HostRules:
+    msg = failure.getErrorMessage() or repr(failure.value)
+    guard = context_guard(page.context)
+    if guard is not None and guard.refused:
+        return HostRules("allow", f"robots.txt redirects off the allowed domains ({guard.refused[-1][:200]}; not followed)")
+    if "Download is starting" in msg:
+        return HostRules("allow", "robots.txt served as a download (no rules)")
+    code = re.search(r"net::[A-Z0-9_]+", msg)
+    reason = code.group(0) if code else ("timeout" if "Timeout" in msg else msg.splitlines()[0][:120])
+    return rules_from_response(None, None, reason)
+
+
 def _browser_gone(page) -> bool:
     try:
         browser = page.context.browser
@@ -132,11 +164,15 @@ def _browser_gone(page) -> bool:
 
 
 async def _close(page) -> None:
+    """Close the app's page and context; never wait on them for long (a page whose last
+    navigation was refused mid-redirect can leave page.close() waiting for good)."""
     context = page.context
     try:
-        await page.close()
+        await asyncio.wait_for(page.close(), CLOSE_TIMEOUT_S)
+    except (TimeoutError, Exception):  # noqa: BLE001 - the context below goes anyway
+        logger.debug("page did not close cleanly; closing its context")
     finally:
         try:
-            await context.close()
-        except Exception:  # noqa: BLE001 - the context may already be gone with the browser
+            await asyncio.wait_for(context.close(), CLOSE_TIMEOUT_S)
+        except (TimeoutError, Exception):  # noqa: BLE001 - the context may already be gone with the browser
             pass
