@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -104,8 +105,9 @@ def run_faults(work: Path, sites: Path = DEFAULT_SITES, concurrency: int = 2, ru
     """Crawl every fault app (and the healthy ones) in one run, as a user would."""
     work.mkdir(parents=True, exist_ok=True)
     out = work / "out"
-    tmp = work / "tmp"  # the crawl's TMPDIR: a download saved anywhere temporary would land here
-    tmp.mkdir(exist_ok=True)
+    # the crawl's TMPDIR: a download saved anywhere temporary would land here (short: Chromium
+    # puts sockets there, and a unix socket path must stay under 108 bytes)
+    tmp = Path(tempfile.mkdtemp(prefix="fb-"))
     with FixtureServer(sites).start() as server:
         cfg = write_config(work / "faults.yaml", server, faults, concurrency)
         started = time.monotonic()
@@ -117,7 +119,9 @@ def run_faults(work: Path, sites: Path = DEFAULT_SITES, concurrency: int = 2, ru
         wall = time.monotonic() - started
         requests = list(server.requests)
     rows = read_table(out, "reachability", run_id) if (out / "reachability").exists() else pd.DataFrame()
-    return FaultRun(rows=rows, requests=requests, saved_downloads=_saved_downloads([work]), wall_s=wall,
+    saved = _saved_downloads([work, tmp])
+    shutil.rmtree(tmp, ignore_errors=True)
+    return FaultRun(rows=rows, requests=requests, saved_downloads=saved, wall_s=wall,
                     peak_rss_mb=mem.peak / 2**20, returncode=proc.returncode, stderr=proc.stderr)
 
 
@@ -153,7 +157,7 @@ def problems(run: FaultRun, faults: tuple[Fault, ...] = FAULTS + HEALTHY) -> lis
         error = r.error if isinstance(r.error, str) else ""
         if r.status != f.status:
             out.append(f"{f.site}: status {r.status} (expected {f.status}; error={error!r})")
-        if f.clicks is not None and r.clicks_to_human != f.clicks:
+        if f.clicks is not None and (pd.isna(r.clicks_to_human) or r.clicks_to_human != f.clicks):
             out.append(f"{f.site}: clicks_to_human {r.clicks_to_human} (expected {f.clicks})")
         if f.status == "error" and f.reason not in error:
             out.append(f"{f.site}: reason {error!r} lacks {f.reason!r}")

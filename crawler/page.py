@@ -163,7 +163,7 @@ class PageDriver:
     _storage_now: str = ""
     _cdp: object = None
     _spaced_url: str = ""
-    last_blocked: tuple[str, str] = ("", "")  # (URL, "offsite" | "robots") of the last document refused
+    last_blocked: tuple[str, str] = ("", "")  # (URL, "offsite" | "robots" | "download") last document refused
 
     async def setup(self) -> None:
         """Install the agent in every future document and the guards around navigation."""
@@ -229,10 +229,17 @@ class PageDriver:
 
     def _on_request_done(self, obj) -> None:
         request = getattr(obj, "request", obj)
+        if request in self._pending_nav and self.polite_delay_s is not None:
+            host_gate().touch(request.url)
         self._pending_nav.discard(request)
 
     async def _may_load(self, url: str) -> bool:
-        """Documents outside the app's domains (or disallowed by robots.txt) are never requested."""
+        """Documents outside the app's domains (or disallowed by robots.txt) are never requested,
+        nor files known by their extension (a tap that would download an APK or a PDF)."""
+        if DOWNLOAD_RE.search(urlsplit(url).path):
+            self.downloads.add(url)
+            self.last_blocked = (url, "download")
+            return False
         if not self.is_allowed(url):
             self.offsite.add(url)
             self.last_blocked = (url, "offsite")
@@ -341,6 +348,8 @@ class PageDriver:
                     return Outcome("download", url, msg)
                 if "ERR_BLOCKED_BY_CLIENT" in msg:
                     blocked, why = self.last_blocked
+                    if why == "download":
+                        return Outcome("download", blocked or url, "a file download")
                     if why == "robots":
                         reason = self.robots.refusal(blocked) if self.robots else None
                         return Outcome("robots", blocked or url, reason or "disallowed by robots.txt")
@@ -522,7 +531,8 @@ class PageDriver:
         if self.page.url.startswith("chrome-error:"):  # the tap's navigation was refused or failed
             blocked, why = self.last_blocked
             if why:
-                return Outcome(why, blocked, "leaves the allowed domains" if why == "offsite" else "robots.txt")
+                return Outcome(why, blocked, {"offsite": "leaves the allowed domains", "robots": "robots.txt",
+                                              "download": "a file download"}[why])
             return self._failed(before, "the page this tap opens did not load")
         if self.page.url != before and url_key(self.page.url) != url_key(before):
             return Outcome("navigated", self.page.url)

@@ -45,6 +45,12 @@ class HostGate:
         self._last[host] = time.monotonic()
 
 
+    def touch(self, url: str) -> None:
+        """A document request of the host has just finished: the delay counts from now, so a
+        slow answer never lets the next request follow it closer than the delay."""
+        self._last[_host(url)] = time.monotonic()
+
+
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
