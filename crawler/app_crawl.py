@@ -53,7 +53,8 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
             if not await robots.allowed(app.start_url):
                 why = robots.refusal(app.start_url) or "disallowed by robots.txt"
                 return _error(app, started, f"start page not fetched: {why}")
-            driver = PageDriver(page, is_allowed=app.is_allowed, robots=robots, polite_delay_s=delay)
+            driver = PageDriver(page, is_allowed=app.is_allowed, robots=robots, polite_delay_s=delay,
+                                allowed_domains=app.allowed_domains)
             await release_guard(page)
             drivers.append(driver)
             await driver.setup()
@@ -65,7 +66,7 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                 ctx = await browser.new_context(**context_options(app.device, settings.user_agent_suffix, app.locale))
                 extra_contexts.append(ctx)
                 helper = PageDriver(await ctx.new_page(), is_allowed=app.is_allowed, robots=robots,
-                                    polite_delay_s=delay)
+                                    polite_delay_s=delay, allowed_domains=app.allowed_domains)
                 await helper.setup()
                 helpers.append(helper)
                 drivers.append(helper)

@@ -58,7 +58,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("f-away", "every URL (robots.txt too) redirects off-domain", "error",
           reason="redirects off the allowed domains"),
     Fault("f-faults", "inner 500/503, redirect loop, 60 s hang, popup storm, throwing handlers, clock, "
-          "JS navigation off-domain", "found", clicks=1),
+          "JS navigation and window.open() off-domain", "found", clicks=1),
     Fault("f-alerts", "alert() every 400 ms; a page stuck in while(true) alert()", "found", clicks=1),
     Fault("f-selfnav", "pages navigate and reload themselves on timers", "found", clicks=1),
     Fault("f-churn", "carousel, ticker, random feed, endless spinner: the DOM never rests", "found", clicks=1),

@@ -53,14 +53,15 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(1.0):
-            pids = [self.pid, *_descendants(self.pid)]
+            pids = [self.pid, *descendants(self.pid)]
             done = len(list(self.parts.glob("*.parquet"))) if self.parts.is_dir() else 0
             self.samples.append(Sample(time.monotonic() - self.started, done,
                                        sum(_status(p, "VmRSS") for p in pids),
                                        sum(_pss(p) for p in pids), _status(self.pid, "VmRSS"), len(pids)))
 
 
-def _descendants(root: int) -> list[int]:
+def descendants(root: int) -> list[int]:
+    """Every process below `root` (children, grandchildren, ...), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -110,7 +111,9 @@ def write_config(path: Path, server: FixtureServer, n_apps: int, concurrency: in
         app["id"] = f"{site}-{i:03d}"
         app["start_url"] = server.url(site)
         apps.append(app)
-    config = {"defaults": demo.get("defaults", {}), "settings": {"concurrent_apps": concurrency}, "apps": apps}
+    # budgets kept small: the figure of interest is memory over many explorations, not depth
+    defaults = {**demo.get("defaults", {}), "max_states": 80, "time_limit_s": 90}
+    config = {"defaults": defaults, "settings": {"concurrent_apps": concurrency}, "apps": apps}
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 

@@ -33,6 +33,28 @@ logger = logging.getLogger(__name__)
 # read through importlib.resources so it also works from a zipped egg (Scrapyd)
 AGENT_JS = resources.files("crawler").joinpath("js/agent.js").read_text(encoding="utf-8")
 DOWNLOAD_RE = re.compile(r"\.(apk|ipa|exe|dmg|msi|zip|rar|7z|gz|pdf|docx?|xlsx?|pptx?|mp4|mp3)$", re.I)
+# window.open() towards another domain opens nothing: the new window's first request would
+# leave before a guard could be attached to it.
+POPUP_GUARD_JS = """(() => {
+  const allowed = __ALLOWED__;
+  const ok = (u) => {
+    try {
+      const url = new URL(u, location.href);
+      if (url.protocol === 'about:' || url.protocol === 'blob:') return true;
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+      const host = url.hostname.toLowerCase().replace(/\\.$/, '');
+      return allowed.some((d) => host === d || host.endsWith('.' + d));
+    } catch (e) { return false; }
+  };
+  const open = window.open;
+  window.open = function (u, ...rest) {
+    if (u !== undefined && u !== null && String(u) !== '' && !ok(String(u))) {
+      (window.__reachRefusedPopups = window.__reachRefusedPopups || []).push(String(u).slice(0, 500));
+      return null;
+    }
+    return open.call(this, u, ...rest);
+  };
+})();"""
 NAV_TIMEOUT_MS = 20_000
 CLICK_TIMEOUT_MS = 2_500
 SETTLE_QUIET_MS = 80
@@ -148,6 +170,9 @@ class PageDriver:
 
     page: Page
     is_allowed: Callable[[str], bool]
+    #: the app's domains, for the in-page window.open() guard (a popup's first request is not
+    #: seen by this page's CDP guard)
+    allowed_domains: list[str] | None = None
     robots: RobotsPolicy | None = None
     #: None: no politeness gate (loopback sites); else the delay between loads of one host
     polite_delay_s: float | None = None
@@ -169,6 +194,8 @@ class PageDriver:
         """Install the agent in every future document and the guards around navigation."""
         page = self.page
         await page.add_init_script(AGENT_JS)
+        if self.allowed_domains is not None:
+            await page.add_init_script(POPUP_GUARD_JS.replace("__ALLOWED__", json.dumps(list(self.allowed_domains))))
         page.on("dialog", self._on_dialog)
         page.context.on("page", self._on_popup)
         page.on("download", self._on_download)

@@ -15,26 +15,9 @@ from test_cli import ROOT, write_config
 
 from crawler.dataset import read_table
 from crawler.faultbench import FAULTS, HEALTHY, problems, run_faults, table
+from crawler.membench import descendants
 
 pytestmark = pytest.mark.browser
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def cmdline(pid: int) -> str:
