@@ -40,7 +40,7 @@ class Sample:
     processes: int
 
 
-@dataclass
+@dataclass(eq=False)  # a thread must stay hashable
 class Sampler(threading.Thread):
     pid: int
     parts: Path
