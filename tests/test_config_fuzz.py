@@ -3,10 +3,16 @@ ConfigError with a message, never another exception."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crawler.cli import main
 from crawler.config import ConfigError, CrawlConfig, parse_config
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40))
@@ -44,3 +50,40 @@ def test_any_yaml_document(doc):
 @given(apps, st.dictionaries(st.sampled_from(["device", "max_clicks", "bogus"]), scalars, max_size=3))
 def test_app_lists_with_wrong_fields(app_list, defaults):
     _check(yaml.safe_dump({"defaults": defaults, "apps": app_list}, allow_unicode=True))
+
+
+VALID = (Path(__file__).resolve().parent.parent / "configs" / "demo.yaml").read_bytes()
+
+
+@st.composite
+def mutated_config(draw) -> bytes:
+    """The bundled demo config with a few bytes replaced, inserted or deleted: deep in the
+    validation, where random bytes rarely reach."""
+    data = bytearray(VALID)
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["replace", "insert", "delete"]))
+        byte = draw(st.integers(0, 255))
+        if action == "replace":
+            data[at] = byte
+        elif action == "insert":
+            data.insert(at, byte)
+        else:
+            del data[at]
+    return bytes(data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_config())
+def test_mutated_config_file_through_the_command(data):
+    """The command a user types: exit 0 (valid) or 2 (one clear message), never a traceback."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "apps.yaml"
+        path.write_bytes(data)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["check-config", str(path)])
+    assert code in (0, 2), err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    if code == 2:
+        assert err.getvalue().strip()
