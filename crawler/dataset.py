@@ -291,6 +291,15 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "this column existed.",
                 "['https://m.acme-air.example/help/contact: HTTP 503']",
             ),
+            _field(
+                "stop_reason",
+                pa.string(),
+                "Why the search ended: all_channels_found, explored_all (nothing left to tap within "
+                "max_clicks), max_clicks (taps left unexplored at the depth limit), max_states or "
+                "time_limit (time_limit_s). Null if the search did not run (start page failed) and in "
+                "runs written before this column existed.",
+                "max_states",
+            ),
         ],
     ),
     "channels": _schema(
@@ -546,6 +555,7 @@ def rows_for(result: AppResult, run_id: str) -> dict[str, list[dict[str, Any]]]:
         "final_url": result.final_url,
         "offsite_links": list(result.offsite_links),
         "load_errors": list(result.load_errors),
+        "stop_reason": result.stop_reason,
     }
     channels: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []

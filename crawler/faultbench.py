@@ -192,7 +192,7 @@ def table(run: FaultRun, faults: tuple[Fault, ...] = FAULTS + HEALTHY) -> str:
         why = error or (f"{len(errors)} load errors: " + ", ".join(sorted({e.rsplit(': ', 1)[-1] for e in errors}))
                         if errors else "")
         if r.budget_exhausted:
-            why = (why + "; " if why else "") + "budget reached"
+            why = (why + "; " if why else "") + f"stopped: {r.stop_reason}"
         lines.append(f"{f.site:<10}  {f.fault[:62]:<62}  {r.status:<9}  {taps:>4}  {r.states_explored:>6}  "
                      f"{r.duration_s:>5.1f}s  {why[:120]}")
     return "\n".join(lines)

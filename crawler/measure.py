@@ -93,6 +93,7 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         start_url=app.start_url, status="not_found", crawled_at=crawled_at, locale=app.locale,
         states_explored=ex.states_explored, clicks_performed=ex.clicks_performed, page_loads=ex.page_loads,
         duration_s=round(ex.duration_s, 3), budget_exhausted=ex.budget_exhausted, error=ex.error,
+        stop_reason=ex.stop_reason or None,
         channels=sorted(hits.values(), key=lambda h: (h.clicks, h.channel)),
         # off-domain links and app-scheme links (weixin://, intent:) seen but never followed
         offsite_links=sorted(ex.offsite_links | {u for scheme, urls in ex.evidence_links.items()

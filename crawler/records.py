@@ -67,6 +67,7 @@ class AppResult:
     page_loads: int = 0
     duration_s: float = 0.0
     budget_exhausted: bool = False
+    stop_reason: str | None = None  # search.STOP_REASONS; None if the search never ran
     error: str | None = None
     channels: list[ChannelHit] = field(default_factory=list)
     locale: str | None = None

@@ -51,6 +51,9 @@ CHANNEL_NAMES = {
     "chatbot": "chatbot",
 }
 STATUS_NAMES = {"found": "found", "not_found": "not found", "login_wall": "login wall", "error": "error"}
+STOP_WORDS = {"all_channels_found": "every channel found", "explored_all": "nothing left to tap",
+              "max_clicks": "click depth limit (max_clicks)", "max_states": "state limit (max_states)",
+              "time_limit": "time limit (time_limit_s)"}
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
@@ -371,6 +374,7 @@ h3.visible{color:var(--ok);margin-top:20px}
 white-space:pre-wrap;overflow-wrap:anywhere}
 .error{background:#fbdedb;border:1px solid #f0b3ad;color:#6e1a14;padding:10px 12px;border-radius:8px;
 white-space:pre-wrap;overflow-wrap:anywhere}
+ul.load-errors{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
 details.other{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px;margin:10px 0}
 details.other summary{cursor:pointer;font-weight:600}
 details.other[open] summary{margin-bottom:10px}
@@ -823,11 +827,18 @@ def app_html(run_id: str, app: App, shots: Shots) -> str:
                                                     (r.get("region"), r.get("locale") or "—", r.get("device"))))),
         ("crawled", esc(_fmt_time(r.get("crawled_at")))),
         ("search", esc(f"{r.get('states_explored')} states, {r.get('clicks_performed')} taps, "
-                       f"{r.get('page_loads')} page loads, {_fmt_num(round(r.get('duration_s') or 0, 1))} s")),
+                       f"{r.get('page_loads')} page loads, {_fmt_num(round(r.get('duration_s') or 0, 1))} s"
+                       + (f"; stopped: {STOP_WORDS.get(r.get('stop_reason'), r.get('stop_reason'))}"
+                          if r.get("stop_reason") else ""))),
     ]
     body = ['<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"]
     if r.get("error"):
         body.append(f'<h2>Error</h2><div class="error">{esc(r.get("error"))}</div>')
+    load_errors = list(r.get("load_errors") if r.get("load_errors") is not None else [])
+    if load_errors:
+        body.append("<h2>Pages that failed to load</h2><p class=\"muted\">A channel behind one of them may have "
+                    "been missed.</p><ul class=\"load-errors\">"
+                    + "".join(f"<li>{esc(e)}</li>" for e in load_errors) + "</ul>")
     trails = _trails(app)
     best = [t for t in trails if app.clicks is not None and t.clicks == app.clicks
             and any(c.get("channel") in HUMAN_CHANNELS for c in t.channels)]

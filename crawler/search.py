@@ -22,16 +22,19 @@ from urllib.parse import parse_qs, urlsplit
 from .detect import Detection, PageView, control_kind, detect, is_login_page, relevance
 from .lexicon import Lexicon, default_lexicon
 from .page import EMPTY_STORAGE, Action, Outcome, PageDriver, Storage, url_key
-from .records import CHANNELS, HUMAN_CHANNELS
+from .records import CHANNELS
 
 logger = logging.getLogger(__name__)
 DIGITS_RE = re.compile(r"\d+")
 APP_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
+STOP_REASONS = ("all_channels_found", "explored_all", "max_clicks", "max_states", "time_limit")
+
+
 @dataclass
 class Budget:
-    """Where the search stops; every stop is recorded (`stop_reason`)."""
+    """Where the search stops; every stop is recorded (`stop_reason`, one of STOP_REASONS)."""
 
     max_clicks: int = 8
     max_states: int = 400
@@ -370,18 +373,15 @@ class Search:
         self.loaded_urls[url_key(self.start_url)] = root.id
         self.loaded_urls[url_key(view.url)] = root.id
         level = [root]
-        human_depth: int | None = None
         while level:
             depth = level[0].depth
             if self._done():
-                res.stop_reason = "all channels found"
+                res.stop_reason = "all_channels_found"
                 return
             if depth >= self.budget.max_clicks:
-                res.stop_reason = "max_clicks"
                 res.budget_exhausted = any(s.actions for s in level)
+                res.stop_reason = "max_clicks" if res.budget_exhausted else "explored_all"
                 return
-            if human_depth is None and any(ch in res.first for ch in HUMAN_CHANNELS):
-                human_depth = min(res.states[res.first[ch]].depth for ch in HUMAN_CHANNELS if ch in res.first)
             self.log(f"level {depth}: {len(level)} states, {res.states_explored} explored")
             level.sort(key=lambda s: (-(s.action.score if s.action else 0), s.id))
             pending = [(st, a) for st in level for a in st.actions]
@@ -391,7 +391,7 @@ class Search:
                 return
             nxt.sort(key=lambda s: s.id)
             level = nxt
-        res.stop_reason = "state space exhausted"
+        res.stop_reason = "explored_all"
 
 
 def start_failure(outcome: Outcome) -> str:

@@ -86,6 +86,7 @@ def _results() -> list[AppResult]:
         page_loads=40,
         duration_s=83.25,
         budget_exhausted=False,
+        stop_reason="explored_all",
         channels=[
             ChannelHit("chatbot", 1, [to_help], "https://m.acme.example/help", "智能客服 🤖"),
             ChannelHit(
@@ -120,7 +121,9 @@ def _results() -> list[AppResult]:
         status="not_found",
         crawled_at=1795504600.0,
         budget_exhausted=True,
+        stop_reason="max_states",
         states_explored=400,
+        load_errors=["https://beta.example/hilfe/kontakt: HTTP 503"],
     )
     return [found, nothing]
 

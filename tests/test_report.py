@@ -75,7 +75,8 @@ def make_results(root: Path, run: str = RUN, t: float = 1_795_000_000.0) -> list
     )
     none = AppResult(app_id="none", app_name="Nobody Air", category="airline", region="US", device="mobile",
                      start_url="https://m.none.example/", status="not_found", crawled_at=t + 2,
-                     budget_exhausted=True)
+                     budget_exhausted=True, stop_reason="max_states",
+                     load_errors=["https://m.none.example/contact?<script>alert(2)</script>: HTTP 503"])
     broken = AppResult(app_id="broken", app_name="Broken Shop", category="bank", region="US", device="mobile",
                        start_url="https://m.broken.example/", status="error", crawled_at=t + 3,
                        error=f"TimeoutError: {XSS_LABEL}")
@@ -146,6 +147,10 @@ def test_report_files_and_copied_screenshots(dataset, tmp_path):
     order = re.findall(r'href="apps/([a-z]+)\.html"', index)
     assert order == ["calm", "evil", "broken", "none"]
     assert "<svg" in index and 'class="bar"' in index
+    none = (out / "apps" / "none.html").read_text(encoding="utf-8")
+    assert "stopped: state limit (max_states)" in none and "lower bound" in none
+    assert "Pages that failed to load" in none and "contact?&lt;script&gt;alert(2)&lt;/script&gt;: HTTP 503" in none
+    assert "Pages that failed to load" not in evil and "stopped:" not in evil
 
 
 def test_hostile_text_is_escaped_and_csp_strict(dataset, tmp_path):

@@ -123,14 +123,23 @@ def test_bot_without_human_is_not_found(crawl_site):
 
 def test_click_budget(crawl_site):
     r = crawl_site("t-deep", max_clicks=8)
-    assert r.status == "not_found" and r.budget_exhausted
+    assert r.status == "not_found" and r.budget_exhausted and r.stop_reason == "max_clicks"
     r = crawl_site("t-deep", max_clicks=10)
     assert (r.status, r.clicks_to_human) == ("found", 10)
 
 
 def test_state_budget(crawl_site):
     r = crawl_site("t-deep", max_states=30)
-    assert r.budget_exhausted and r.states_explored <= 30 + 2
+    assert r.budget_exhausted and r.states_explored <= 30 + 2 and r.stop_reason == "max_states"
+
+
+def test_time_limit_per_app(crawl_site):
+    """time_limit_s ends the search between two taps: a lower bound, recorded as such."""
+    r = crawl_site("t-deep", time_limit_s=2)
+    assert (r.status, r.stop_reason, r.budget_exhausted) == ("not_found", "time_limit", True)
+    assert r.duration_s < 2 + 10  # at most the tap under way finishes
+    r = crawl_site("t-links")
+    assert (r.status, r.stop_reason, r.budget_exhausted) == ("found", "explored_all", False)
 
 
 def test_icon_only_controls(crawl_site):
