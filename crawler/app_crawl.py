@@ -10,11 +10,10 @@ import asyncio
 import logging
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from playwright.async_api import Page
 
-from .browser import context_options, is_local_host, release_guard
+from .browser import context_options, polite_delay, release_guard
 from .config import AppConfig, CrawlSettings
 from .dataset import screenshot_dir
 from .lexicon import Lexicon, default_lexicon
@@ -40,8 +39,8 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
     helpers: list[PageDriver] = []
     drivers: list[PageDriver] = []
     extra_contexts = []
-    local = is_local_host(urlsplit(app.start_url).hostname) and not settings.polite_local_hosts
-    delay = None if local else settings.download_delay_s  # None: no politeness gate
+    delay = polite_delay(app.start_url, settings)  # None: no politeness gate
+    local = delay is None
     robots = RobotsPolicy(page.context, settings.obey_robots, app.is_allowed, robots_agent(settings.user_agent_suffix),
                           polite_delay_s=delay)
     try:

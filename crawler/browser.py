@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import weakref
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from .config import url_allowed
 
@@ -91,6 +92,14 @@ def is_local_host(host: str | None) -> bool:
     return host == "localhost" or host.endswith(".localhost") or host.startswith("127.") or host == "::1"
 
 
+def polite_delay(start_url: str, settings) -> float | None:
+    """Seconds between two document loads of one host for this app; None: no gate (loopback
+    fixtures, unless `polite_local_hosts`)."""
+    if is_local_host(urlsplit(start_url).hostname) and not settings.polite_local_hosts:
+        return None
+    return settings.download_delay_s
+
+
 # ----------------------------------------------------------------------------- first-request guard
 # scrapy-playwright makes the first request of each app (its robots.txt) before the search's own
 # guard exists; this keeps that request, and every redirect it follows, on the app's domains.
@@ -124,6 +133,12 @@ async def guard_page(page, request) -> None:
     guard = NavigationGuard(lambda url: url_allowed(url, domains))
     guard.cdp = await guard_documents(page, guard.may_load)
     _GUARDS[page.context] = guard
+    delay = request.meta.get("polite_delay_s")
+    if delay is not None:  # this robots.txt is a document request of the host like any page load
+        from .politeness import host_gate
+
+        async with host_gate().slot(request.url, float(delay)):
+            pass  # waits for a load under way and the delay; the request then counts as the host's last
 
 
 def context_guard(context) -> NavigationGuard | None:

@@ -1,9 +1,10 @@
 """Politeness across every app of one crawl process: one document load at a time per host,
 at least `download_delay_s` apart.
 
-Scrapy's per-domain slot only spaces the first request of each app; the search then loads
-pages from inside the callback, possibly for several apps on the same host at once. Every
-page load of every app goes through the gate of its host here.
+Scrapy's per-domain slot only spaces the first request of each app (its robots.txt); the
+search then loads pages from inside the callback, possibly for several apps on the same host
+at once. Every page load of every app goes through the gate of its host here, and the first
+request is spaced from them too (`crawler.browser.guard_page`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ class HostGate:
             self.waited_s += wait
             await asyncio.sleep(wait)
         self._last[host] = time.monotonic()
-
 
     def touch(self, url: str) -> None:
         """A document request of the host has just finished: the delay counts from now, so a

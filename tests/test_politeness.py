@@ -81,3 +81,10 @@ def test_polite_crawl_one_load_per_host_spaced_with_the_survey_user_agent(tmp_pa
         assert after["start"] >= before["end"] - 0.01, "two page loads of one host overlapped"
         # measured where the server sees them: the browser-to-server latency varies by tens of ms
         assert after["start"] - before["start"] >= delay - 0.15, f"loads of one host closer than the delay: {trail}"
+    # each app's first request (its robots.txt, made through Scrapy) is spaced from the page loads too
+    docs = sorted((e for e in log if e["host"] == "t-links.localhost" and e["dest"] == "document"),
+                  key=lambda e: e["start"])
+    assert sum(e["path"] == "/robots.txt" for e in docs) == 2
+    trail = [(round(e["start"] - docs[0]["start"], 2), e["path"]) for e in docs]
+    for before, after in zip(docs, docs[1:], strict=False):
+        assert after["start"] - before["start"] >= delay - 0.15, f"requests of one host closer than the delay: {trail}"

@@ -17,9 +17,10 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 
 from crawler.app_crawl import crawl_app, error_result
-from crawler.browser import context_guard, context_options
+from crawler.browser import context_guard, context_options, polite_delay
 from crawler.config import AppConfig, ConfigError, CrawlConfig, load_config
 from crawler.dataset import done_app_ids, new_run_id, validate_run_id
+from crawler.politeness import host_gate
 from crawler.robots import HostRules, robots_url, rules_from_page, rules_from_response
 from crawler.sharding import in_shard, parse_shard
 
@@ -86,6 +87,7 @@ class ReachabilitySpider(scrapy.Spider):
                 "allowed_domains": list(app.allowed_domains),
                 "handle_httpstatus_all": True,  # a 404 robots.txt is an answer, not a failure
                 "playwright_page_init_callback": "crawler.browser.guard_page",
+                "polite_delay_s": polite_delay(app.start_url, settings),  # the guard spaces this request
                 "playwright": True,
                 "playwright_include_page": True,
                 "playwright_context": f"app:{app.id}",
@@ -102,6 +104,8 @@ class ReachabilitySpider(scrapy.Spider):
 
     async def _measure(self, meta: dict, page, robots_seed: HostRules | None):
         app = self.config.app(meta["app_id"])
+        if meta.get("polite_delay_s") is not None:
+            host_gate().touch(robots_url(app.start_url))  # the host's next load waits from the end of this one
         try:
             result = await crawl_app(page, app, self.config.settings, self.output, self.run_id,
                                      robots_seed=robots_seed)
