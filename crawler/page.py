@@ -46,13 +46,55 @@ POPUP_GUARD_JS = """(() => {
       return allowed.some((d) => host === d || host.endsWith('.' + d));
     } catch (e) { return false; }
   };
+  const refuse = (u) => {
+    (window.__reachRefusedPopups = window.__reachRefusedPopups || []).push(String(u).slice(0, 500));
+  };
+  // A blank popup sent elsewhere afterwards (w = open(''); w.location = url) would make its first
+  // request before any guard of ours is attached to it: its location is handed out through a
+  // stand-in that checks every URL first. (Location's own methods cannot be proxied.)
+  const send = (w, u, how) => {
+    if (!ok(String(u))) { refuse(u); try { w.close(); } catch (e) {} return; }
+    if (how === 'replace') w.location.replace(u); else w.location.href = u;
+  };
+  const standIn = (w) => {
+    const loc = {
+      assign: (u) => send(w, u, 'assign'),
+      replace: (u) => send(w, u, 'replace'),
+      reload: () => w.location.reload(),
+      toString: () => w.location.href,
+    };
+    for (const k of ['href', 'protocol', 'host', 'hostname', 'port', 'pathname', 'search', 'hash', 'origin']) {
+      Object.defineProperty(loc, k, {
+        get: () => w.location[k],
+        set: (v) => {
+          if (k === 'href') return send(w, v, 'assign');
+          const next = new URL(w.location.href);
+          next[k] = v;
+          send(w, next.href, 'assign');
+        },
+      });
+    }
+    return new Proxy(w, {
+      get(t, k) {
+        if (k === 'location') return loc;
+        const v = Reflect.get(t, k);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+      set(t, k, v) {
+        if (k === 'location') send(t, v, 'assign'); else t[k] = v;
+        return true;
+      },
+    });
+  };
   const open = window.open;
   window.open = function (u, ...rest) {
-    if (u !== undefined && u !== null && String(u) !== '' && !ok(String(u))) {
-      (window.__reachRefusedPopups = window.__reachRefusedPopups || []).push(String(u).slice(0, 500));
+    const blank = u === undefined || u === null || String(u) === '' || String(u) === 'about:blank';
+    if (!blank && !ok(String(u))) {
+      refuse(u);
       return null;
     }
-    return open.call(this, u, ...rest);
+    const w = open.call(this, u, ...rest);
+    return w && blank ? standIn(w) : w;
   };
 })();"""
 NAV_TIMEOUT_MS = 20_000

@@ -60,6 +60,8 @@ def test_window_open_popup(crawl_site):
     r = crawl_site("t-popup")
     assert (r.clicks_to_human, r.human_channel) == (1, "phone")
     assert r.phone_numbers == ["+18005550108"]
+    # a blank window sent to the page afterwards is followed too (the off-domain guard lets it through)
+    assert channels(r).get("email") == 1, channels(r)
 
 
 def test_alert_and_confirm_do_not_hang(crawl_site):
