@@ -26,6 +26,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -374,17 +375,22 @@ def resolve_run(df: pd.DataFrame, root: str | os.PathLike[str], run: str | None)
 # --------------------------------------------------------------------------- writing
 
 
-def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """CSV in UTF-8 with a BOM (Excel reads Chinese correctly)."""
+def _write_aside(path: str | os.PathLike[str], write: Callable[[Path], None]) -> None:
+    """Write to a hidden file next to `path`, then rename: a failed export never leaves half a file."""
     target = Path(path)
     partial = target.with_name(f".{target.name}.partial")
-    try:  # written aside, then renamed: a failed export never leaves half a file
-        frame.to_csv(partial, index=False, encoding="utf-8-sig")
+    try:
+        write(partial)
         os.replace(partial, target)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """CSV in UTF-8 with a BOM (Excel reads Chinese correctly)."""
+    _write_aside(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig"))
 
 
 def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "reachability") -> None:
@@ -396,15 +402,8 @@ def write_xlsx(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = "
     out = frame.astype(object).where(frame.notna(), None)
     # XML (so XLSX) cannot hold C0 control characters; openpyxl raises IllegalCharacterError on them
     out = out.map(lambda v: _XLSX_ILLEGAL.sub("", v) if isinstance(v, str) else v)
-    target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
-    try:  # written aside, then renamed: a failed export never leaves half a workbook
-        out.to_excel(partial, index=False, sheet_name=sheet[:31], freeze_panes=(1, 0), engine="openpyxl")
-        os.replace(partial, target)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    _write_aside(path, lambda p: out.to_excel(p, index=False, sheet_name=sheet[:31], freeze_panes=(1, 0),
+                                              engine="openpyxl"))
 
 
 # --------------------------------------------------------------------------- CLI

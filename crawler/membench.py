@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from .bench import descendants
 from .demo.server import FixtureServer, sites_root
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,25 +59,6 @@ class Sampler(threading.Thread):
             self.samples.append(Sample(time.monotonic() - self.started, done,
                                        sum(_status(p, "VmRSS") for p in pids),
                                        sum(_pss(p) for p in pids), _status(self.pid, "VmRSS"), len(pids)))
-
-
-def descendants(root: int) -> list[int]:
-    """Every process below `root` (children, grandchildren, ...), from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def _status(pid: int, key: str) -> int:

@@ -93,6 +93,7 @@ POPUP_GUARD_JS = """(() => {
       refuse(u);
       return null;
     }
+    window.__reachOpens = (window.__reachOpens || 0) + 1;  // the driver waits for this tap's window
     const w = open.call(this, u, ...rest);
     return w && blank ? standIn(w) : w;
   };
@@ -416,14 +417,8 @@ class PageDriver:
                     self.downloads.add(url)
                     return Outcome("download", url, msg)
                 if "ERR_BLOCKED_BY_CLIENT" in msg:
-                    blocked, why = self.last_blocked
-                    if why == "download":
-                        return Outcome("download", blocked or url, "a file download")
-                    if why == "robots":
-                        reason = self.robots.refusal(blocked) if self.robots else None
-                        return Outcome("robots", blocked or url, reason or "disallowed by robots.txt")
-                    return Outcome("offsite", blocked or url, f"leaves the allowed domains: {blocked or url}")
-                reason = _load_error(msg)
+                    return self._blocked_outcome(url)
+                reason = load_error_reason(msg)
                 if attempt == 1 and any(code in msg for code in RETRY_ERRORS):
                     await asyncio.sleep(RETRY_PAUSE_S)
                     continue
@@ -437,6 +432,24 @@ class PageDriver:
             await self.settle()
             return Outcome("navigated", self.page.url, status=status)
         return self._failed(url, "no answer")  # not reached: the second attempt always returns
+
+    async def _window_opens(self) -> int:
+        """window.open() calls of the current document so far (counted by the popup guard)."""
+        try:
+            return int(await self.page.evaluate("() => window.__reachOpens || 0"))
+        except (PlaywrightError, TypeError, ValueError):
+            return 0
+
+    def _blocked_outcome(self, url: str) -> Outcome:
+        """The guard refused the document `url` led to (`last_blocked`): which rule, and why."""
+        blocked, why = self.last_blocked
+        blocked = blocked or url
+        if why == "download":
+            return Outcome("download", blocked, "a file download")
+        if why == "robots":
+            reason = self.robots.refusal(blocked) if self.robots else None
+            return Outcome("robots", blocked, reason or "disallowed by robots.txt")
+        return Outcome("offsite", blocked, f"leaves the allowed domains: {blocked}")
 
     def _failed(self, url: str, reason: str, status: int | None = None) -> Outcome:
         if len(self.load_errors) < 50:
@@ -562,7 +575,8 @@ class PageDriver:
         if el is None:
             return Outcome("failed", detail="target not found")
         before = self.page.url
-        n_popups = len(self._popups)
+        await self.close_popups()  # a window an earlier tap opened late is not this tap's
+        opens = await self._window_opens()
         self.dialogs.clear()
         self.clicks += 1
         self.last_blocked = ("", "")
@@ -577,12 +591,13 @@ class PageDriver:
         except PlaywrightError as exc:
             return Outcome("failed", detail=str(exc).splitlines()[0][:300])
         await self.settle()
-        if len(self._popups) == n_popups and action.target and action.target.lower() not in ("_self", "_top", "_parent"):
+        new_tab = bool(action.target) and action.target.lower() not in ("_self", "_top", "_parent")
+        if not self._popups and (new_tab or await self._window_opens() > opens):
             deadline = time.monotonic() + 3  # a new tab may be announced after the page settled
-            while len(self._popups) == n_popups and time.monotonic() < deadline:
+            while not self._popups and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
-        if len(self._popups) > n_popups:
-            popup = self._popups[-1]
+        if self._popups:
+            popup = self._popups[0]  # the first window this tap opened
             deadline = time.monotonic() + 5  # window.open() starts on about:blank, then navigates
             while popup.url in ("", "about:blank") and time.monotonic() < deadline and not popup.is_closed():
                 await asyncio.sleep(0.05)
@@ -598,10 +613,8 @@ class PageDriver:
             if url.startswith("http"):
                 return Outcome("popup", url)
         if self.page.url.startswith("chrome-error:"):  # the tap's navigation was refused or failed
-            blocked, why = self.last_blocked
-            if why:
-                return Outcome(why, blocked, {"offsite": "leaves the allowed domains", "robots": "robots.txt",
-                                              "download": "a file download"}[why])
+            if self.last_blocked[1]:
+                return self._blocked_outcome(before)
             return self._failed(before, "the page this tap opens did not load")
         if self.page.url != before and url_key(self.page.url) != url_key(before):
             return Outcome("navigated", self.page.url)
@@ -663,14 +676,15 @@ async def guard_documents(page: Page, may_load: Callable[[str], Awaitable[bool]]
     return cdp
 
 
-def _load_error(msg: str) -> str:
-    """A short, stable reason for a failed load (net::ERR_CONNECTION_RESET, timeout, ...)."""
+def load_error_reason(msg: str) -> str:
+    """A short, stable reason for a failed load (ERR_CONNECTION_RESET, timeout (20s), ...)."""
     m = NET_ERROR_RE.search(msg)
     if m:
         return m.group(1)
     if "Timeout" in msg and "exceeded" in msg:
-        return f"timeout ({NAV_TIMEOUT_MS // 1000}s)"
-    return msg[:200]
+        ms = re.search(r"Timeout (\d+)ms", msg)
+        return f"timeout ({int(ms.group(1)) // 1000 if ms else NAV_TIMEOUT_MS // 1000}s)"
+    return msg.splitlines()[0][:200] if msg else "no answer"
 
 
 def _retry_after(response) -> float:

@@ -20,7 +20,7 @@ from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from protego import Protego
 
-from .page import guard_documents
+from .page import guard_documents, load_error_reason
 from .politeness import host_gate
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,17 @@ def rules_from_response(status: int | None, text: str | None, error: str | None 
     if not body.strip():
         return HostRules("allow", "empty robots.txt")
     return HostRules("rules", "robots.txt rules", Protego.parse(body))
+
+
+def rules_from_error(msg: str, refused_hop: str | None = None) -> HostRules:
+    """RFC 9309 reading of a robots.txt request the browser gave up on (`msg`: its error).
+    A redirect off the app's domains (refused by the guard) is not followed: no rules."""
+    if refused_hop or "ERR_BLOCKED_BY_CLIENT" in msg:
+        where = f" ({refused_hop[:200]}; not followed)" if refused_hop else " (not followed)"
+        return HostRules("allow", f"robots.txt redirects off the allowed domains{where}")
+    if "Download is starting" in msg:
+        return HostRules("allow", "robots.txt served as a download (no rules)")
+    return rules_from_response(None, None, load_error_reason(msg))
 
 
 class RobotsPolicy:
@@ -135,15 +146,9 @@ class RobotsPolicy:
                     response = await self._page.goto(url, wait_until="domcontentloaded", timeout=FETCH_TIMEOUT_MS)
             if response is None:
                 return rules_from_response(None, None, "no response")
-            text = await self._page.evaluate("() => document.body ? document.body.innerText : ''")
-            return rules_from_response(response.status, text, content_type=response.headers.get("content-type", ""))
+            return await rules_from_page(self._page, response.status, response.headers.get("content-type", ""))
         except PlaywrightError as exc:
-            msg = str(exc).splitlines()[0]
-            if "Download is starting" in msg:
-                return HostRules("allow", "robots.txt served as a download (no rules)")
-            if "ERR_BLOCKED_BY_CLIENT" in msg:
-                return HostRules("allow", "robots.txt redirects off the allowed domains (not followed)")
-            return rules_from_response(None, None, _short_error(msg))
+            return rules_from_error(str(exc))
 
     async def _guard(self, url: str) -> bool:
         """The robots.txt page follows redirects only on the app's own domains."""
@@ -161,15 +166,6 @@ class RobotsPolicy:
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-
-
-def _short_error(msg: str) -> str:
-    m = re.search(r"net::[A-Z_]+", msg)
-    if m:
-        return m.group(0)
-    if "Timeout" in msg:
-        return "timeout"
-    return msg[:120]
 
 
 async def rules_from_page(page: Page, status: int | None, content_type: str = "") -> HostRules:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from test_cli import ROOT, write_config
 
+from crawler.bench import descendants
 from crawler.dataset import read_table
 from crawler.faultbench import FAULTS, HEALTHY, problems, run_faults, table
-from crawler.membench import descendants
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.page import Outcome, _load_error, url_key
-from crawler.robots import HostRules, robots_agent, robots_url, rules_from_response
+from crawler.page import Outcome, load_error_reason, url_key
+from crawler.robots import HostRules, robots_agent, robots_url, rules_from_error, rules_from_response
 from crawler.search import start_failure
 
 ROBOTS = "User-agent: *\nDisallow: /private/\n\nUser-agent: acme-survey\nDisallow: /\n"
@@ -77,8 +77,8 @@ def test_url_identity_keeps_what_changes_the_page(a, b):
 
 
 def test_load_errors_are_short_and_stable():
-    assert _load_error("Page.goto: net::ERR_CONNECTION_RESET at http://x/") == "ERR_CONNECTION_RESET"
-    assert _load_error("Page.goto: Timeout 20000ms exceeded.") == "timeout (20s)"
+    assert load_error_reason("Page.goto: net::ERR_CONNECTION_RESET at http://x/") == "ERR_CONNECTION_RESET"
+    assert load_error_reason("Page.goto: Timeout 20000ms exceeded.") == "timeout (20s)"
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,15 @@ def test_load_errors_are_short_and_stable():
 )
 def test_start_page_failures_read_as_reasons(outcome, words):
     assert words in start_failure(outcome)
+
+
+@pytest.mark.parametrize("msg,hop,verdict,words", [
+    ("Page.goto: net::ERR_CONNECTION_RESET at http://x/robots.txt", None, "disallow", "(ERR_CONNECTION_RESET)"),
+    ("Page.goto: Timeout 30000ms exceeded.", None, "disallow", "(timeout (30s))"),
+    ("Page.goto: net::ERR_BLOCKED_BY_CLIENT", None, "allow", "off the allowed domains (not followed)"),
+    ("anything", "http://elsewhere.example/robots.txt", "allow", "(http://elsewhere.example/robots.txt; not followed)"),
+    ("Page.goto: Download is starting", None, "allow", "served as a download"),
+])
+def test_robots_request_that_failed(msg, hop, verdict, words):
+    rules = rules_from_error(msg, hop)
+    assert rules.verdict == verdict and words in rules.reason

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from pathlib import Path
 
 import scrapy
@@ -21,7 +20,7 @@ from crawler.browser import context_guard, context_options, polite_delay
 from crawler.config import AppConfig, ConfigError, CrawlConfig, load_config
 from crawler.dataset import done_app_ids, new_run_id, validate_run_id
 from crawler.politeness import host_gate
-from crawler.robots import HostRules, robots_url, rules_from_page, rules_from_response
+from crawler.robots import HostRules, robots_url, rules_from_error, rules_from_page
 from crawler.sharding import in_shard, parse_shard
 
 logger = logging.getLogger(__name__)
@@ -148,15 +147,9 @@ class ReachabilitySpider(scrapy.Spider):
 
 
 def _robots_failure(failure, page) -> HostRules:
-    msg = failure.getErrorMessage() or repr(failure.value)
     guard = context_guard(page.context)
-    if guard is not None and guard.refused:
-        return HostRules("allow", f"robots.txt redirects off the allowed domains ({guard.refused[-1][:200]}; not followed)")
-    if "Download is starting" in msg:
-        return HostRules("allow", "robots.txt served as a download (no rules)")
-    code = re.search(r"net::[A-Z0-9_]+", msg)
-    reason = code.group(0) if code else ("timeout" if "Timeout" in msg else msg.splitlines()[0][:120])
-    return rules_from_response(None, None, reason)
+    refused = guard.refused[-1] if guard is not None and guard.refused else None
+    return rules_from_error(failure.getErrorMessage() or repr(failure.value), refused)
 
 
 def _browser_gone(page) -> bool:
@@ -173,10 +166,10 @@ async def _close(page) -> None:
     context = page.context
     try:
         await asyncio.wait_for(page.close(), CLOSE_TIMEOUT_S)
-    except (TimeoutError, Exception):  # noqa: BLE001 - the context below goes anyway
+    except Exception:  # noqa: BLE001 - the context below goes anyway
         logger.debug("page did not close cleanly; closing its context")
     finally:
         try:
             await asyncio.wait_for(context.close(), CLOSE_TIMEOUT_S)
-        except (TimeoutError, Exception):  # noqa: BLE001 - the context may already be gone with the browser
+        except Exception:  # noqa: BLE001 - the context may already be gone with the browser
             pass
