@@ -7,6 +7,7 @@ measurement is exercised without Scrapy too.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from playwright.async_api import Page
 from .browser import context_options, polite_delay, release_guard
 from .config import AppConfig, CrawlSettings
 from .dataset import screenshot_dir
-from .lexicon import Lexicon, default_lexicon
+from .lexicon import Lexicon, UnknownLocale, language_of, lexicon_for
 from .measure import build_result, record_evidence
 from .page import PageDriver
 from .records import AppResult
@@ -33,9 +34,15 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
 
     `robots_seed`: the start host's robots.txt rules when already fetched (the spider's
     first request); otherwise it is fetched before the start page is requested."""
-    lex = lexicon or default_lexicon()
     started = time.time()
     log = logging.getLogger(f"reachability.{app.id}")
+    try:
+        lex = lexicon or lexicon_for(app.locale, settings.allow_unknown_locale)
+    except UnknownLocale as exc:
+        return _error(app, started, str(exc))
+    if app.locale and language_of(app.locale) is None:
+        log.warning("%s: locale %s has no lexicon: crawled with every language's words (allow_unknown_locale)",
+                    app.id, app.locale)
     helpers: list[PageDriver] = []
     drivers: list[PageDriver] = []
     extra_contexts = []
@@ -71,9 +78,11 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                 drivers.append(helper)
             search = Search(driver, app.start_url, app.region,
                             Budget(app.max_clicks, app.max_states, app.time_limit_s), lexicon=lex,
-                            log=log.debug, helpers=helpers)
+                            log=log.debug, helpers=helpers, hover=app.device == "desktop")
             ex = await search.run()
             shots = output / screenshot_dir(run_id, app.id) if output else None
+            if shots is not None:
+                write_tap_audit(shots / "taps.jsonl", ex)
             hits = await record_evidence(driver, ex, app.start_url, app.region, shots, output, lex)
             result = build_result(app, ex, hits, started)
             log.info("%s: %s, clicks_to_human=%s (%s), %d states in %.1fs%s", app.id, result.status,
@@ -94,6 +103,19 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                 await asyncio.wait_for(ctx.close(), 10)
             except Exception:  # noqa: BLE001 - closing a dead (or stuck) context is not an error
                 pass
+
+
+def write_tap_audit(path: Path, ex) -> None:
+    """Every tap the search made (kind, label, page), one JSON line each: what the crawler did
+    on the site, for anyone checking that it started no contact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for tap in ex.taps:
+            fh.write(json.dumps(tap, ensure_ascii=False) + "\n")
+        for queue in ex.queues:
+            fh.write(json.dumps({"kind": "queue", "label": queue}, ensure_ascii=False) + "\n")
+    tmp.replace(path)
 
 
 def _error(app: AppConfig, started: float, reason: str, status: str = "error") -> AppResult:

@@ -80,7 +80,10 @@ def descendants(root: int) -> list[int]:
 
 
 def _serve(corpus: Path, port: int, log: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, str(corpus / "serve.py"), "--port", str(port),
+    # a corpus without its own server uses its sibling's (bench2 is served by ../bench/serve.py)
+    serve = next((p for p in (corpus / "serve.py", corpus.parent / "bench" / "serve.py") if p.is_file()),
+                 corpus / "serve.py")
+    proc = subprocess.Popen([sys.executable, str(serve), "--port", str(port),
                              "--root", str(corpus / "sites"), "--log", str(log)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 15
@@ -165,6 +168,36 @@ def runs_from_dataset(root: Path, run_id: str) -> dict:
     return runs
 
 
+#: Labels that start a contact or send something on the corpora, whatever the site: the
+#: instrument of the bench (the crawler's own rules are in its lexicons). A tap on one of these,
+#: or on a channel entry point of the truth (live chat, callback), is a contact-starting tap.
+CONTACT_START_WORDS = ("提交", "发送", "送出", "傳送", "发 送", "submit", "send", "enviar", "envoyer", "senden", "absenden",
+                       "invia", "gönder", "отправить", "送信", "보내기", "전송", "gửi", "kirim", "hantar", "إرسال")
+
+
+def contact_taps(output: Path, run_id: str, truth: dict) -> dict[str, list[str]]:
+    """Per app: taps of the run's audit (screenshots/.../taps.jsonl) on contact-starting controls,
+    and queues the crawler reached."""
+    import json
+
+    out: dict[str, list[str]] = {}
+    for site, t in truth["sites"].items():
+        entry = {v.get("evidence", "").strip().lower() for ch, v in (t.get("channels") or {}).items()
+                 if ch in ("live_chat", "callback") and v.get("evidence")}
+        audit = output / "screenshots" / f"run_id={run_id}" / site / "taps.jsonl"
+        if not audit.exists():
+            continue
+        bad = []
+        for line in audit.read_text(encoding="utf-8").splitlines():
+            tap = json.loads(line)
+            label = " ".join(str(tap.get("label", "")).split()).lower()
+            if tap.get("kind") == "queue" or label in entry or label in CONTACT_START_WORDS or any(
+                    e and e in label and len(label) <= len(e) + 6 for e in entry):
+                bad.append(f"{tap.get('kind')}: {label[:80]}")
+        out[site] = bad
+    return out
+
+
 def _print_table(rows: list[list[str]], header: list[str]) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, ["-" * w for w in widths], *rows]:
@@ -209,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             host = parts[1].split(":")[0] if len(parts) > 1 else ""
             if host not in ("-", "", PROBE_HOST) and not any(app.is_allowed(f"http://{host}/") for app in config.apps):
                 off += 1
+    posts = 0
+    if log.exists():
+        posts = sum(1 for line in log.read_text(encoding="utf-8").splitlines() if '"POST ' in line)
+    taps = contact_taps(output, run_id, truth)
+    n_taps = sum(len(v) for v in taps.values())
     n = tot["sites"]
     prec = tot["tp"] / (tot["tp"] + tot["fp"]) if tot["tp"] + tot["fp"] else 1.0
     rec = tot["tp"] / (tot["tp"] + tot["fn"]) if tot["tp"] + tot["fn"] else 1.0
@@ -219,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{c} {ok}/{all_}" for c, (ok, all_) in sorted(tot["per_channel"].items())))
     print(f"phone numbers:          precision {prec:.2f}, recall {rec:.2f}")
     print(f"decoys counted:         {tot['decoys']} (requests to off-domain hosts: {off})")
+    print(f"contact-starting taps:  {n_taps} (POST requests: {posts})" + "".join(
+        f"\n    {site}: {', '.join(v[:5])}" for site, v in taps.items() if v))
     print(f"wall time:              {wall:.0f}s for {n} sites (concurrency {args.concurrency})")
     print(f"states explored:        {tot['states']}")
     print(f"peak memory (tree RSS): {mem.peak / 2**20:.0f} MiB")

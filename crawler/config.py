@@ -19,6 +19,8 @@ import phonenumbers
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .lexicon import available_languages, language_of
+
 __all__ = [
     "AppConfig",
     "ConfigError",
@@ -181,6 +183,9 @@ class CrawlSettings(_Strict):
     pages_per_local_app: int = Field(3, ge=1, le=8)
     #: loopback sites get remote politeness too (one page, delays): to test it on fixtures
     polite_local_hosts: bool = False
+    #: crawl apps whose locale has no lexicon (read with every language's words): a logged
+    #: research override, since the crawler cannot understand their controls
+    allow_unknown_locale: bool = False
 
     @field_validator("user_agent_suffix")
     @classmethod
@@ -610,6 +615,13 @@ def _validate(data: Any, source: str) -> CrawlConfig:
                 apps.append(AppConfig.model_validate(merged))
             except ValidationError as exc:
                 problems += _errors(exc, f"{source}: {label}: ", app_fields)
+    if not settings.allow_unknown_locale:
+        for index, app in enumerate(apps):
+            if app.locale and language_of(app.locale) is None:
+                problems.append(
+                    f"{source}: app {_show(app.id)} (apps[{index}]): locale: {_show(app.locale)} has no lexicon, so the "
+                    f"crawler cannot tell which controls start a contact (known: {', '.join(available_languages())}); "
+                    "add crawler/lexicons/<language>.yaml, or set settings.allow_unknown_locale: true (research override)")
     if problems:
         raise ConfigError(problems)
     return CrawlConfig(apps=apps, settings=settings, source=source)

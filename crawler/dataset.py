@@ -295,10 +295,28 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "stop_reason",
                 pa.string(),
                 "Why the search ended: all_channels_found, explored_all (nothing left to tap within "
-                "max_clicks), max_clicks (taps left unexplored at the depth limit), max_states or "
-                "time_limit (time_limit_s). Null if the search did not run (start page failed) and in "
-                "runs written before this column existed.",
+                "max_clicks), max_clicks (taps left unexplored at the depth limit), max_states, "
+                "time_limit (time_limit_s) or restore_failed (everything else explored, but states that "
+                "could not be restored left their taps untried: no claim of completeness). Null if the "
+                "search did not run (start page failed) and in runs written before this column existed.",
                 "max_states",
+            ),
+            _field(
+                "restore_failures",
+                pa.int32(),
+                "Times a recorded state could not be brought back (reload, replay of its taps, then a "
+                "fresh start) to take its remaining taps; >0 means some taps were not tried. Null in "
+                "runs written before this column existed.",
+                "0",
+            ),
+            _field(
+                "contact_queues",
+                _LIST_STR,
+                "Taps after which an agent queue or 'waiting for an agent' text appeared, as 'control -> "
+                "text': the crawler left at once and never tapped that control again (the control is "
+                "then the live-chat entry point). Empty if none; null in runs written before this "
+                "column existed.",
+                "['Chat with us -> You are number 3 in the queue']",
             ),
         ],
     ),
@@ -556,6 +574,8 @@ def rows_for(result: AppResult, run_id: str) -> dict[str, list[dict[str, Any]]]:
         "offsite_links": list(result.offsite_links),
         "load_errors": list(result.load_errors),
         "stop_reason": result.stop_reason,
+        "restore_failures": result.restore_failures,
+        "contact_queues": list(result.contact_queues),
     }
     channels: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []

@@ -14,11 +14,11 @@ from urllib.parse import unquote, urlsplit
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, fold
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}(?![\w-])")
 PHONE_CANDIDATE_RE = re.compile(
-    r"(?<![0-9A-Za-z.:/])(\+?\(?\d[\d \-().\u2010-\u2015\u00a0]{3,22}\d)(?![0-9A-Za-z%])"
+    r"(?<![0-9A-Za-z./])(?<!\d:)([+＋]?[(（]?\d[\d \-().\u2010-\u2015\u00a0\u2212\u30fc\uff08\uff09\uff0d\u3000]{2,22}\d)(?![0-9A-Za-z%])"
 )
 ENTRY_LABEL_MAX = 40
 
@@ -51,35 +51,60 @@ def normalise(text: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- controls
+def connects_to_person(label: str, lex: Lexicon) -> bool:
+    """A short label that connects to a person: a whole connect phrase, or a connect / chat
+    word with a person noun in either order (轉接專人, Message an advisor, 在线客服（人工）)."""
+    if not label or len(label) > ENTRY_LABEL_MAX:  # a card with a paragraph is not a button
+        return False
+    if lex.has("human_connect", label):
+        return True
+    person = lex.search("person_noun", label)
+    if not person or lex.has("bot_word", label[max(0, person.start() - 16):person.start()]):
+        return False  # "our virtual agent", AI 상담원: a bot, not a person
+    rest = label[:person.start()] + " " * (person.end() - person.start()) + label[person.end():]
+    return lex.has("connect_word", rest)
+
+
 def control_kind(control: dict, lex: Lexicon) -> str:
     """What tapping a control would do, as far as safety and counting are concerned.
 
     `human_connect` and `callback` are channel entry points (tapping would start the
     contact, so they are never tapped); `human_request` is a gate (tapping asks a bot for
-    a person: allowed and counted); `never` is destructive or submits; `click` is anything else.
+    a person: allowed and counted); `never` is destructive, submits or sends (inside a form
+    or not); `click` is anything else.
     """
     label = normalise(control.get("label"))
     if lex.has("never_click", label):
         return "never"
-    if len(label) <= ENTRY_LABEL_MAX:  # a card with a paragraph of text is not a connect button
-        if lex.has("human_connect", label):
-            return "human_connect"
-        if lex.has("callback", label):
-            return "callback"
-    if control.get("type") in ("submit", "image") or (
-        control.get("inForm") and lex.has("submit", label) and control.get("tag") != "a"
-    ):
+    if len(label) <= ENTRY_LABEL_MAX and lex.has("callback", label):
+        return "callback"  # "Have an agent call you" is a callback, not a chat
+    if connects_to_person(label, lex):
+        return "human_connect"
+    if control.get("type") in ("submit", "image"):
         return "never"
+    if control.get("tag") != "a" and len(label) <= ENTRY_LABEL_MAX and lex.has("submit", label):
+        return "never"
+    if control.get("nearText") and control.get("tag") == "button" and not recognised(label, lex):
+        return "never"  # a button beside a message box that the lexicons cannot read may send it
     if lex.has("human_request", label):
         return "human_request"
     return "click"
+
+
+RECOGNISED_KEYS = ("contact", "support", "account", "chat_launcher", "human_request", "dismiss", "login",
+                   "unlikely", "search_field")
+
+
+def recognised(label: str, lex: Lexicon) -> bool:
+    """Whether the lexicons can read a label at all (an unknown word may be "send")."""
+    return bool(label) and any(lex.has(k, label) for k in RECOGNISED_KEYS)
 
 
 def relevance(text: str, lex: Lexicon, href: str = "") -> float:
     """How likely tapping a control with this label (and link target) leads to customer service."""
     text = normalise(text)
     score = 0.0
-    if lex.has("human_connect", text) or lex.has("callback", text):
+    if connects_to_person(text, lex) or lex.has("callback", text):
         score = max(score, 10)
     if lex.has("contact", text):
         score = max(score, 9)
@@ -120,30 +145,66 @@ def _is_ugc_page(view: PageView, lex: Lexicon) -> bool:
     return lex.has("ugc_page", path_words) or lex.has("ugc_page", view.title)
 
 
-def _official_context(blocks: list[dict], i: int, lex: Lexicon, positive: str, negative: str,
-                      need_positive: bool = True) -> bool:
-    """A number or address counts when its own label says customer service, not sales."""
-    own = blocks[i]
-    own_text = own.get("text", "") + " " + own.get("heading", "")
-    if lex.has(negative, own_text):
-        return False
-    if lex.has(positive, own.get("text", "")):
-        return True
-    if i > 0 and blocks[i - 1].get("frame", 0) == own.get("frame", 0):
-        prev = blocks[i - 1].get("text", "")
-        is_label = "@" not in prev and len(re.sub(r"\D", "", prev)) < 6
-        if is_label and lex.has(negative, prev[-120:]):  # "Sales team:" above the number
-            return False
+BOUNDARY_RE = re.compile(r"[.;!?。；！？|•·]\s|[。；！？|•·\n]|\d[\d\s\-().]{5,}\d")
+
+
+def label_of(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words printed with a value in its block: (before, after), each stopping at a
+    sentence end or at another number, so each number of "Sales: 1 / Service: 2" has its own."""
+    before = text[max(0, start - 120):start]
+    cuts = [m.end() for m in BOUNDARY_RE.finditer(before)]
+    before = before[cuts[-1]:] if cuts else before
+    after = text[end:end + 80]
+    m = BOUNDARY_RE.search(after)
+    after = after[:m.start()] if m else after
+    return before[-80:], after
+
+
+def page_context(view: PageView, arrived_by: str = "") -> str:
+    """What the page is about: its title, first main heading and the label of the tap that led here."""
+    h1 = next((b.get("text", "") for b in view.blocks[:200] if b.get("tag") == "h1"), "")
+    return f"{view.title} | {h1[:200]} | {arrived_by[:200]}"
+
+
+def verdict(lex: Lexicon, label: str, block: dict, prev_label: str, page: str, need_positive: bool,
+            near: str = "") -> str:
+    """Is a channel the app's own customer service? "official", "decoy" or "unknown".
+
+    Nearest context first: the words printed with it, the label above it, its section heading,
+    then what the page is about (a sales, partner or emergency page shows others' numbers)."""
+    if lex.has("decoy_context", label):
+        return "decoy"
+    # a label naming customer service itself ("Customer service:", 客服热线) outweighs its section
+    strong = lex.has("support", label)
+    if prev_label and lex.has("decoy_context", prev_label) and not strong:
+        return "decoy"
+    heading = block.get("heading", "")
+    if lex.has("decoy_context", heading) and not (strong or lex.has("support", heading)):
+        return "decoy"
+    if lex.has("decoy_context", page) and not (strong or lex.has("support", heading)):
+        return "decoy"
+    if lex.has("service_context", label):
+        return "official"
     if not need_positive:
-        return True
-    near = " ".join(b.get("text", "")[:300] for b in _context_window(blocks, i)) + " " + own.get("heading", "")
-    return lex.has(positive, near)
+        return "official"
+    if lex.has("service_context", near + " " + heading + " " + prev_label):
+        return "official"
+    return "unknown"
+
+
+def _prev_label(blocks: list[dict], i: int) -> str:
+    """The block just above, when it is a label (no number, no address of its own)."""
+    if i > 0 and blocks[i - 1].get("frame", 0) == blocks[i].get("frame", 0):
+        prev = blocks[i - 1].get("text", "")
+        if "@" not in prev and len(re.sub(r"\D", "", prev)) < 6:
+            return prev[-120:]
+    return ""
 
 
 def parse_phone(raw: str, region: str) -> str | None:
     """E.164 form of a phone number written for `region`, or None when it is not a valid number."""
     digits = re.sub(r"[^\d+]", "", raw)
-    if len(digits.lstrip("+")) < 5:
+    if len(digits.lstrip("+")) < 4:  # 4-digit hotlines exist (1175, 1242 in Thailand)
         return None
     try:
         num = phonenumbers.parse(raw, region)
@@ -152,7 +213,7 @@ def parse_phone(raw: str, region: str) -> str | None:
     if phonenumbers.is_valid_number(num):
         return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
     national = re.sub(r"\D", "", raw)
-    if 3 <= len(national) <= 6 and shortnumberinfo.is_valid_short_number_for_region(
+    if 4 <= len(national) <= 6 and shortnumberinfo.is_valid_short_number_for_region(
         phonenumbers.parse(national, region), region
     ):
         return national  # a short service number (95588, 10086): no E.164 form exists
@@ -160,23 +221,36 @@ def parse_phone(raw: str, region: str) -> str | None:
 
 
 def find_phones(text: str, region: str, lex: Lexicon | None = None) -> list[tuple[str, str]]:
-    """(raw text, E.164) of every valid phone number written in `text`.
+    """(raw text, E.164) of every valid phone number written in `text`."""
+    return [(raw, value) for raw, value, _, _ in find_phone_spans(text, region, lex)]
+
+
+def find_phone_spans(text: str, region: str, lex: Lexicon | None = None) -> list[tuple[str, str, int, int]]:
+    """(raw text, E.164, start, end) of every valid phone number written in `text`, digits
+    of any script (full-width, Arabic-Indic...) read as ASCII.
 
     Short service numbers (95588, 10086) have no E.164 form and look like postcodes, so
     they count only right after a word such as hotline / 客服热线.
     """
+    printed = text
+    text = fold(text)
     found = []
     for m in PHONE_CANDIDATE_RE.finditer(text):
-        raw = m.group(1).strip(" -.(")
+        raw = m.group(1).strip(" -.(（\u3000")
+        if text[m.end(1):m.end(1) + 1] in (":", "."):  # "1900 6035 (8:00": the last group is a clock
+            raw = re.split(r"[\s(（\u3000]+(?=[^\s(（\u3000]*$)", raw)[0].strip(" -.(（\u3000") if re.search(r"[\s(（\u3000]", raw) else ""
+            if not raw:
+                continue
         value = parse_phone(raw, region)
-        while not value and re.search(r"[\s(]", raw):  # "1-800-555-0163 (24/7)": drop the tail
-            raw = re.split(r"[\s(]+(?=[^\s(]*$)", raw)[0].strip(" -.(")
+        while not value and re.search(r"[\s(（\u3000]", raw):  # "1-800-555-0163 (24/7)": drop the tail
+            raw = re.split(r"[\s(（\u3000]+(?=[^\s(（\u3000]*$)", raw)[0].strip(" -.(（\u3000")
             value = parse_phone(raw, region)
         if not value:
             continue
-        if not value.startswith("+") and not (lex and lex.has("phone_positive", text[max(0, m.start() - 12):m.start()])):
+        if not value.startswith("+") and not (lex and lex.has("service_context", text[max(0, m.start() - 24):m.start()])):
             continue
-        found.append((raw, value))
+        start = m.start(1) + text[m.start(1):].find(raw)
+        found.append((printed[start:start + len(raw)], value, start, start + len(raw)))
     return found
 
 
@@ -185,54 +259,108 @@ def _tel_value(href: str, region: str) -> str | None:
     return parse_phone(number, region)
 
 
-def detect_phones(view: PageView, lex: Lexicon, region: str) -> list[tuple[str, str, str]]:
-    """(evidence, E.164, context) of customer-service numbers visible in the state."""
+@dataclass
+class Candidate:
+    """A number or address seen in a state, with the verdict on whose it is."""
+
+    raw: str
+    value: str
+    verdict: str
+    context: str
+    hours: str | None = None
+
+
+def phone_candidates(view: PageView, lex: Lexicon, region: str, arrived_by: str = "") -> list[Candidate]:
+    """Every phone number visible in the state with its verdict (a decoy seen first never
+    hides the real line, its hours or its place)."""
     if _is_ugc_page(view, lex):
         return []
     blocks = view.blocks
-    out: dict[str, tuple[str, str, str]] = {}
+    page = page_context(view, arrived_by)
+    out: list[Candidate] = []
     for i, block in enumerate(blocks):
         text = block.get("text", "")
-        candidates = []
         href = block.get("href") or ""
-        if href.lower().startswith("tel:"):
+        is_tel = href.lower().startswith("tel:")
+        found: list[tuple[str, str, int, int]] = []
+        if is_tel:
             value = _tel_value(href, region)
             if value:
-                candidates.append((normalise(text) or value, value))
+                found.append((normalise(text) or value, value, -1, -1))
         elif not block.get("inline"):
-            candidates.extend(find_phones(text, region, lex))
-        for raw, value in candidates:
-            if value in out:
-                continue
-            idx = i
+            found.extend(find_phone_spans(text, region, lex))
+        for raw, value, start, end in found:
+            idx, holder = i, text
             if block.get("inline"):  # judge a tel: link by the block that holds it
                 idx = next((j for j in range(i + 1, min(len(blocks), i + 30))
                             if not blocks[j].get("inline") and raw in blocks[j].get("text", "")), i)
+                holder = blocks[idx].get("text", "")
+                start = holder.find(raw)
+                end = start + len(raw) if start >= 0 else -1
+            before, after = label_of(holder, start, end) if start >= 0 else (normalise(text), "")
+            label = before + " " + (after if not lex.has("service_context", before) else "")
+            near = " ".join(b.get("text", "")[:300] for b in _context_window(blocks, idx))
             # a tappable tel: link is a phone channel unless labelled otherwise (sales, fax...);
             # a number in plain text needs a customer-service label
-            is_tel = href.lower().startswith("tel:")
-            if _official_context(blocks, idx, lex, "phone_positive", "phone_negative", need_positive=not is_tel):
-                out[value] = (raw, value, _context_text(blocks, idx))
+            v = verdict(lex, label, blocks[idx], _prev_label(blocks, idx), page, need_positive=not is_tel, near=near)
+            hours = _hours_near(blocks, idx, holder, end, lex)
+            out.append(Candidate(raw, value, v, _context_text(blocks, idx), hours))
+    return out
+
+
+def _hours_near(blocks: list[dict], i: int, text: str, end: int, lex: Lexicon) -> str | None:
+    """Opening hours printed with a number (as printed): after it in its block (up to the next
+    number), else in the next block when that one has no number of its own, else before it."""
+    folded = fold(text)  # same offsets; digits of every script seen as digits
+    if end >= 0:
+        nxt = PHONE_CANDIDATE_RE.search(folded, end)
+        found = service_hours(text[end:nxt.start() if nxt else len(text)], lex) or service_hours(text[:end], lex)
+    else:
+        found = service_hours(text, lex)
+    if found:
+        return found
+    for j in (i + 1, i + 2):
+        if j < len(blocks) and blocks[j].get("frame", 0) == blocks[i].get("frame", 0):
+            t = blocks[j].get("text", "")
+            if PHONE_CANDIDATE_RE.search(fold(t)) or EMAIL_RE.search(t):
+                break
+            found = service_hours(t[:300], lex)
+            if found:
+                return found
+    if i > 0 and not PHONE_CANDIDATE_RE.search(fold(blocks[i - 1].get("text", ""))):
+        return service_hours(blocks[i - 1].get("text", "")[:300], lex)
+    return None
+
+
+def detect_phones(view: PageView, lex: Lexicon, region: str, arrived_by: str = "") -> list[tuple[str, str, str]]:
+    """(evidence, E.164, context) of the customer-service numbers visible in the state."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for c in phone_candidates(view, lex, region, arrived_by):
+        if c.verdict == "official" and c.value not in out:
+            out[c.value] = (c.raw, c.value, c.context)
     return list(out.values())
 
 
-def detect_emails(view: PageView, lex: Lexicon) -> list[tuple[str, str]]:
+def detect_emails(view: PageView, lex: Lexicon, arrived_by: str = "") -> list[tuple[str, str]]:
     if _is_ugc_page(view, lex):
         return []
+    page = page_context(view, arrived_by)
     out: dict[str, tuple[str, str]] = {}
     for i, block in enumerate(view.blocks):
         href = (block.get("href") or "")
+        text = block.get("text", "")
         addresses = []
         if href.lower().startswith("mailto:"):
-            addresses.append(unquote(href[7:].split("?")[0]))
+            addresses.append((unquote(href[7:].split("?")[0]), -1, -1))
         elif not block.get("inline"):
-            addresses.extend(EMAIL_RE.findall(block.get("text", "")))
-        for addr in addresses:
+            addresses.extend((m.group(0), m.start(), m.end()) for m in EMAIL_RE.finditer(text))
+        for addr, start, end in addresses:
             addr = addr.strip().lower()
             local = re.sub(r"[._+-]+", " ", addr.split("@")[0])
             if not addr or addr in out or lex.has("email_negative", local):
                 continue
-            if _official_context(view.blocks, i, lex, "phone_positive", "email_negative", need_positive=False):
+            before, after = label_of(text, start, end) if start >= 0 else (normalise(text), "")
+            if verdict(lex, before + " " + after, block, _prev_label(view.blocks, i), page, need_positive=False) == "official":
                 out[addr] = (addr, _context_text(view.blocks, i))
     return list(out.values())
 
@@ -265,39 +393,57 @@ def _control_context(view: PageView, control: dict) -> str:
 
 
 # --------------------------------------------------------------------------- channels
-def detect(view: PageView, lex: Lexicon, region: str) -> dict[str, Detection]:
-    """Every channel visible in this state, keyed by channel name."""
+def detect(view: PageView, lex: Lexicon, region: str, arrived_by: str = "") -> dict[str, Detection]:
+    """Every channel visible in this state, keyed by channel name (the app's own customer
+    service only: each candidate is judged by its label, section and page)."""
     found: dict[str, Detection] = {}
-    phones = detect_phones(view, lex, region)
-    if phones:
-        raw, value, ctx = phones[0]
-        found["phone"] = Detection("phone", raw, value, service_hours(ctx, lex), [p[1] for p in phones])
-    emails = detect_emails(view, lex)
+    official = [c for c in phone_candidates(view, lex, region, arrived_by) if c.verdict == "official"]
+    if official:
+        values = list(dict.fromkeys(c.value for c in official))
+        best = next((c for c in official if c.hours), official[0])
+        found["phone"] = Detection("phone", official[0].raw, official[0].value, best.hours, values)
+    emails = detect_emails(view, lex, arrived_by)
     if emails:
         addr, ctx = emails[0]
         found["email"] = Detection("email", addr, addr, None, [e[0] for e in emails])
+    page = page_context(view, arrived_by)
     for control in view.controls:
         if control.get("blocked"):
             continue
         kind = control_kind(control, lex)
+        if kind not in ("human_connect", "callback"):
+            continue
+        name = "live_chat" if kind == "human_connect" else "callback"
+        if name in found or leads_to_login(control, lex):
+            continue  # a same-site link to a sign-in page is a login wall, not the channel
         label = normalise(control.get("label"))
-        if kind == "human_connect" and "live_chat" not in found:
-            found["live_chat"] = Detection("live_chat", label, None, service_hours(_control_context(view, control), lex))
-        elif kind == "callback" and "callback" not in found:
-            found["callback"] = Detection("callback", label, None, service_hours(_control_context(view, control), lex))
+        context = _control_context(view, control)
+        if verdict(lex, label, {"heading": control.get("heading", "")}, "", page, need_positive=False) != "official":
+            continue  # a sales callback ("book a demo", 预约顾问回电) is not customer service
+        found[name] = Detection(name, label, None, service_hours(context, lex))
     for f in view.fields:
         if web_form_field(f, lex):
             evidence = normalise(f.get("label")) or normalise(f.get("formText"))[:80]
             found["web_form"] = Detection("web_form", evidence or "textarea")
             break
     for block in view.blocks:
-        if block.get("control"):
+        # an assistant's own words in an open panel (a transcript, a chat layer or frame), not
+        # a page's prose about its assistant
+        if block.get("control") or not (block.get("panel") or block.get("log") or block.get("frame", 0) > 0):
             continue
         m = lex.search("bot_identity", block.get("text", ""))
         if m:
             found["chatbot"] = Detection("chatbot", normalise(block.get("text", ""))[:200])
             break
     return found
+
+
+def leads_to_login(control: dict, lex: Lexicon) -> bool:
+    """A link whose target is a sign-in page (/login?next=/chat)."""
+    href = control.get("abs") or ""
+    if not href.lower().startswith(("http:", "https:")):
+        return False
+    return lex.has("login_url", urlsplit(href).path)
 
 
 def web_form_field(f: dict, lex: Lexicon) -> bool:

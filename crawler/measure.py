@@ -98,7 +98,8 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         # off-domain links and app-scheme links (weixin://, intent:) seen but never followed
         offsite_links=sorted(ex.offsite_links | {u for scheme, urls in ex.evidence_links.items()
                                                  if scheme not in ("tel", "mailto", "sms") for u in urls})[:200],
-        load_errors=list(ex.load_errors),
+        load_errors=list(ex.load_errors), restore_failures=ex.restore_failures,
+        contact_queues=list(ex.queues),
     )
     phones: list[str] = []
     for st in sorted(ex.states.values(), key=lambda s: (s.depth, s.id)):

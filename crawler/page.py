@@ -102,6 +102,11 @@ NAV_TIMEOUT_MS = 20_000
 CLICK_TIMEOUT_MS = 2_500
 SETTLE_QUIET_MS = 80
 SETTLE_MAX_MS = 3_000
+#: scrolling reveals lazily rendered content (free for the user), in bounded steps: an
+#: endless list cannot hold the crawler
+MAX_SCROLL_STEPS = 12
+SCROLL_SETTLE_MAX_MS = 1_500
+COOKIE_FIELDS = ("name", "value", "domain", "path", "expires", "httpOnly", "secure", "sameSite")
 #: answers worth one more try after a pause (as Scrapy's RetryMiddleware): overload, maintenance
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 RETRY_ERRORS = ("ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_EMPTY_RESPONSE", "ERR_CONNECTION_REFUSED",
@@ -169,7 +174,7 @@ def well_formed(value):
 class Action:
     """One tap (or one <select> choice) on a control, addressable again after a restore."""
 
-    kind: str  # "link" (has an http(s) target), "click", "select"
+    kind: str  # "link" (has an http(s) target), "click", "select", "hover" (free: opens a menu)
     frame: int
     frame_url: str
     path: list
@@ -226,6 +231,7 @@ class PageDriver:
     blocked_by_robots: set[str] = field(default_factory=set)
     downloads: set[str] = field(default_factory=set)
     load_errors: list[str] = field(default_factory=list)  # "URL: reason" of loads that failed
+    taps: list[dict] = field(default_factory=list)  # audit of every tap: kind, label, page URL
     _popups: list[Page] = field(default_factory=list)
     _pending_nav: set = field(default_factory=set)
     _storage_now: str = ""
@@ -338,7 +344,9 @@ class PageDriver:
             return Storage(origin=_origin(page.url))
         st = Storage(
             origin=_origin(page.url),
-            cookies=tuple(sorted(tuple(sorted((k, str(v)) for k, v in c.items())) for c in cookies)),
+            # values keep their types (expires is a number, httpOnly a bool): they go back as they came
+            cookies=tuple(sorted((tuple(sorted((k, v) for k, v in c.items() if k in COOKIE_FIELDS))
+                                  for c in cookies), key=repr)),
             local=tuple(sorted(tuple(x) for x in web[0])),
             session=tuple(sorted(tuple(x) for x in web[1])),
         )
@@ -390,6 +398,11 @@ class PageDriver:
     async def _raw_goto(self, url: str):
         self.page_loads += 1
         self.dialogs.clear()
+        self._storage_now = ""  # Set-Cookie and page scripts write storage on every load
+        try:  # the pointer stays where it was: a menu under it would open on the new page
+            await self.page.mouse.move(0, 0)
+        except PlaywrightError:
+            pass
         if self.polite_delay_s is None:
             return await self.page.goto(url, wait_until="load", timeout=NAV_TIMEOUT_MS)
         async with host_gate().slot(url, self.polite_delay_s):  # one load per host at a time, spaced
@@ -506,9 +519,46 @@ class PageDriver:
                 out.append(f)
         return out
 
+    async def reveal_by_scrolling(self) -> int:
+        """Scroll down in steps where content waits to be scrolled into view (IntersectionObserver
+        targets not seen yet, scroll listeners), then back to the top; returns the steps taken."""
+        frame = self.page.main_frame
+        try:
+            if not await frame.evaluate("() => window.__reach ? window.__reach.needsScroll() : false"):
+                return 0
+            # a page behind another tab of its context (robots.txt, a closed popup) is not rendered:
+            # no frames, so no IntersectionObserver reports
+            await self.page.bring_to_front()
+            steps = 0
+            for i in range(MAX_SCROLL_STEPS):
+                r = await frame.evaluate("(i) => window.__reach.scrollStep(i)", i)
+                steps += 1
+                await frame.evaluate(f"() => window.__reach.waitSettled({SETTLE_QUIET_MS}, {SCROLL_SETTLE_MAX_MS})")
+                if r["bottom"] or not r["moved"]:
+                    break
+            deadline = time.monotonic() + 0.5  # observers report on their own schedule
+            while time.monotonic() < deadline and await frame.evaluate("() => window.__reach.lazyLeft()"):
+                await asyncio.sleep(0.03)
+            await frame.evaluate(f"() => window.__reach.waitSettled({SETTLE_QUIET_MS}, {SCROLL_SETTLE_MAX_MS})")
+            await frame.evaluate("() => window.__reach.scrollHome()")
+            await frame.evaluate(f"() => window.__reach.waitSettled({SETTLE_QUIET_MS}, {SCROLL_SETTLE_MAX_MS})")
+            return steps
+        except PlaywrightError:
+            return 0
+
+    async def hover_targets(self) -> list[dict]:
+        """Menus a desktop user opens by hovering (main frame)."""
+        try:
+            return well_formed(await self.page.main_frame.evaluate(
+                "() => window.__reach ? window.__reach.hoverTargets() : []")) or []
+        except PlaywrightError:
+            return []
+
     async def view(self) -> PageView:
-        """Snapshot of everything visible, over the main frame and its visible child frames."""
+        """Snapshot of everything visible, over the main frame and its visible child frames
+        (lazily rendered content scrolled into view first)."""
         page = self.page
+        await self.reveal_by_scrolling()
         blocks: list[dict] = []
         controls: list[dict] = []
         fields: list[dict] = []
@@ -578,10 +628,16 @@ class PageDriver:
         await self.close_popups()  # a window an earlier tap opened late is not this tap's
         opens = await self._window_opens()
         self.dialogs.clear()
-        self.clicks += 1
+        if action.kind != "hover":
+            self.clicks += 1
+        if len(self.taps) < 20_000:
+            self.taps.append({"kind": action.kind, "label": action.display_label[:200], "url": before[:300]})
         self.last_blocked = ("", "")
+        self._storage_now = ""  # a tap may write cookies or storage: read or apply it again
         try:
-            if action.kind == "select":
+            if action.kind == "hover":
+                await el.hover(timeout=CLICK_TIMEOUT_MS)
+            elif action.kind == "select":
                 if action.value:
                     await el.select_option(value=action.value, timeout=CLICK_TIMEOUT_MS)
                 else:
@@ -619,6 +675,14 @@ class PageDriver:
         if self.page.url != before and url_key(self.page.url) != url_key(before):
             return Outcome("navigated", self.page.url)
         return Outcome("ok", self.page.url)
+
+    async def leave(self) -> None:
+        """Drop the current document (a chat queue the crawler must not stay in)."""
+        try:
+            await self.page.goto("about:blank", timeout=NAV_TIMEOUT_MS)
+        except PlaywrightError:
+            pass
+        self._storage_now = ""
 
     async def outline(self, action: Action) -> bool:
         el = await self._target(action)

@@ -74,3 +74,5 @@ class AppResult:
     final_url: str | None = None
     offsite_links: list[str] = field(default_factory=list)
     load_errors: list[str] = field(default_factory=list)  # "URL: reason" of pages that failed to load
+    restore_failures: int = 0  # states that could not be brought back to take their taps
+    contact_queues: list[str] = field(default_factory=list)  # "control -> queue text": left at once

@@ -53,7 +53,8 @@ CHANNEL_NAMES = {
 STATUS_NAMES = {"found": "found", "not_found": "not found", "login_wall": "login wall", "error": "error"}
 STOP_WORDS = {"all_channels_found": "every channel found", "explored_all": "nothing left to tap",
               "max_clicks": "click depth limit (max_clicks)", "max_states": "state limit (max_states)",
-              "time_limit": "time limit (time_limit_s)"}
+              "time_limit": "time limit (time_limit_s)",
+              "restore_failed": "some states could not be restored (their taps were not tried)"}
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 

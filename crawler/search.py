@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from .detect import Detection, PageView, control_kind, detect, is_login_page, relevance
+from .detect import Detection, PageView, control_kind, detect, is_login_page, leads_to_login, relevance
 from .lexicon import Lexicon, default_lexicon
 from .page import EMPTY_STORAGE, Action, Outcome, PageDriver, Storage, url_key
 from .records import CHANNELS
@@ -29,7 +29,7 @@ DIGITS_RE = re.compile(r"\d+")
 APP_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
-STOP_REASONS = ("all_channels_found", "explored_all", "max_clicks", "max_states", "time_limit")
+STOP_REASONS = ("all_channels_found", "explored_all", "max_clicks", "max_states", "time_limit", "restore_failed")
 
 
 @dataclass
@@ -56,6 +56,11 @@ class UIState:
     actions: list[Action]
     login_page: bool = False
     broken: bool = False
+    #: the order of the taps that led here (score and position at each step): among paths of
+    #: the same length the smallest is kept, whatever order parallel pages finished in
+    rank: tuple = ()
+    queue: str = ""  # queue / waiting-for-an-agent text a tap brought up here: the crawler left at once
+    queue_texts: frozenset = frozenset()  # queue-like texts visible (static ones are not a queue)
 
 
 @dataclass
@@ -69,6 +74,9 @@ class Exploration:
     clicks_performed: int = 0
     page_loads: int = 0
     restore_failures: int = 0
+    dropped_actions: int = 0  # actions of states that could not be restored (never taken)
+    queues: list[str] = field(default_factory=list)  # "label -> queue text" of taps that reached a queue
+    taps: list[dict] = field(default_factory=list)  # every tap made (audit: kind, label, url)
     budget_exhausted: bool = False
     stop_reason: str = ""
     offsite_links: set[str] = field(default_factory=set)
@@ -107,7 +115,7 @@ class Search:
 
     def __init__(self, driver: PageDriver, start_url: str, region: str, budget: Budget,
                  lexicon: Lexicon | None = None, log: Callable[[str], None] | None = None,
-                 helpers: list[PageDriver] | None = None) -> None:
+                 helpers: list[PageDriver] | None = None, hover: bool = False) -> None:
         self.driver = driver
         self.drivers = [driver, *(helpers or [])]
         self.current: dict[int, int | None] = {}  # driver index -> state the page shows now
@@ -122,28 +130,51 @@ class Search:
         self.loaded_urls: dict[str, int] = {}
         self.log = log or (lambda msg: logger.debug(msg))
         self._deadline = 0.0
+        self.hover = hover  # desktop: menus that open on hover are opened (free, like scrolling)
+        self._pending: list | None = None  # the current level's (state, action) work list
+        self.refused: set[str] = set()  # labels of controls after which a queue appeared
 
     # ----------------------------------------------------------------- bookkeeping
     def _record(self, view: PageView, parent: UIState | None, action: Action | None, anchor: int | None,
-                storage_in: Storage, storage_out: Storage) -> UIState:
+                storage_in: Storage, storage_out: Storage, hovers: list[dict] | None = None) -> UIState:
         sid = len(self.result.states)
-        depth = 0 if parent is None else parent.depth + 1
-        channels = detect(view, self.lex, self.region)
+        depth = 0 if parent is None else parent.depth + (0 if action and action.kind == "hover" else 1)
+        channels = detect(view, self.lex, self.region, arrived_by=action.label if action else "")
+        queue_texts = queue_blocks(view, self.lex)
+        # a tap on this page (no navigation) that shows a new queue / waiting-for-an-agent text
+        # started a contact: record it, never take that control again, explore nothing there
+        new_queue = sorted(queue_texts - parent.queue_texts) if (
+            parent is not None and action is not None and action.kind in ("click", "select") and anchor is not None) else []
         st = UIState(
             id=sid, key=state_key(view), depth=depth, parent=parent.id if parent else None, action=action,
             url=view.url, anchor=sid if anchor is None else anchor, storage_in=storage_in,
-            storage_out=storage_out, channels=channels, actions=self._actions(view),
-            login_page=is_login_page(view, self.lex),
+            storage_out=storage_out, channels={} if new_queue else channels,
+            actions=[] if new_queue else self._hover_actions(hovers or []) + self._actions(view),
+            login_page=is_login_page(view, self.lex), rank=rank_of(parent, action),
+            queue=new_queue[0] if new_queue else "", queue_texts=queue_texts,
         )
+        if new_queue and parent is not None and action is not None:
+            label = action.display_label
+            self.result.queues.append(f"{label[:120]} -> {new_queue[0][:200]}")
+            self.refused.add(action.label)
+            self.log(f"  queue after {label!r}: {new_queue[0][:120]!r}: left at once")
+            if "live_chat" not in parent.channels:  # the control that started it is the entry point
+                parent.channels["live_chat"] = Detection("live_chat", label[:200], None, None)
+                prev = self.result.first.get("live_chat")
+                if prev is None or self.result.states[prev].depth > parent.depth:
+                    self.result.first["live_chat"] = parent.id
         self.result.states[sid] = st
         self.by_key[st.key] = sid
         self.result.states_explored += 1
-        for name in channels:
+        for name in st.channels:
             if name not in self.result.first:
                 self.result.first[name] = sid
-                self.log(f"  {name} at {depth} taps: {channels[name].evidence[:80]!r} ({view.url})")
+                self.log(f"  {name} at {st.depth} taps: {st.channels[name].evidence[:80]!r} ({view.url})")
         if st.login_page and parent is not None and self._support_bound(st, view):
             self.result.login_wall = True
+        if any(leads_to_login(c, self.lex) and control_kind(c, self.lex) in ("human_connect", "callback")
+               for c in view.controls if not c.get("blocked")):
+            self.result.login_wall = True  # "Chat with an agent" -> /login?next=/chat: the human is behind a sign-in
         return st
 
     def _support_bound(self, st: UIState, view: PageView) -> bool:
@@ -154,13 +185,24 @@ class Search:
         targets = [v for values in parse_qs(urlsplit(view.url).query).values() for v in values if v.startswith("/")]
         return relevance(label, self.lex, href) >= 6 or any(relevance("", self.lex, t) >= 6 for t in targets)
 
+    def _hover_actions(self, hovers: list[dict]) -> list[Action]:
+        """Hovering a menu trigger is free (desktop): what it opens is tapped at the same depth."""
+        if not self.hover:
+            return []
+        out = []
+        for order, h in enumerate(hovers):
+            out.append(Action(kind="hover", frame=0, frame_url="", path=h["path"], label=h.get("label") or "",
+                              role="hover", tag="", css=h.get("css", ""), score=relevance(h.get("label") or "", self.lex) + 20,
+                              order=-1000 + order, ctx=hashlib.sha1((h.get("ctx") or "").encode()).hexdigest()[:16]))
+        return out
+
     def _actions(self, view: PageView) -> list[Action]:
         """Every tap a user could make here, safest interpretation, most promising first."""
         actions: list[Action] = []
         seen_links: set[str] = set()
         strong_paths = [(c["frame"], c["path"]) for c in view.controls if not c.get("weak")]
         for order, c in enumerate(view.controls):
-            if c.get("blocked"):
+            if c.get("blocked") or (c.get("label") or "") in self.refused:
                 continue
             kind = control_kind(c, self.lex)
             href = c.get("abs") or ""
@@ -237,13 +279,36 @@ class Search:
             if outcome.kind == "failed":
                 return self._restore_failed(w, st, f"replay of {action.display_label!r} failed")
         view = await driver.view()
-        if state_key(view) != st.key:
+        if state_key(view) != st.key and not await self._restore_fresh(w, st):
             return self._restore_failed(w, st, "replayed state differs")
         self.current[w] = st.id
         return True
 
+    async def _restore_fresh(self, w: int, st: UIState) -> bool:
+        """Second try: from a fresh start (no cookies, no storage), every tap from the start page,
+        as the evidence replay does. What the crawler believed the storage was may be wrong."""
+        driver = self.drivers[w]
+        await driver.apply_storage(EMPTY_STORAGE, self.start_url)
+        await driver.page.context.clear_cookies()
+        if (await driver.load(self.start_url)).kind != "navigated":
+            return False
+        for s in self.result.path(st.id):
+            a = s.action
+            outcome = await (driver.load(a.href) if a.kind == "link" else driver.perform(a))
+            if outcome.kind == "popup":
+                outcome = await driver.load(outcome.url)
+            if outcome.kind == "failed":
+                return False
+        view = await driver.view()
+        if state_key(view) != st.key:
+            return False
+        self.log(f"  state {st.id} restored from a fresh start")
+        return True
+
     def _restore_failed(self, w: int, st: UIState, why: str) -> bool:
         self.result.restore_failures += 1
+        if not st.broken:
+            self.result.dropped_actions += len(st.actions)
         st.broken = True
         self.current[w] = None
         self.log(f"  could not restore state {st.id} ({st.url}): {why}")
@@ -310,14 +375,43 @@ class Search:
         view = await driver.view()
         key = state_key(view)
         if key in self.by_key:
-            self.current[w] = self.by_key[key]
+            known = self.result.states[self.by_key[key]]
+            self.current[w] = known.id
+            self._reparent(known, parent, action, anchor, storage_in)
             return None
         storage_out = await driver.read_storage()
-        st = self._record(view, parent, action, anchor, storage_in, storage_out)
+        hovers = await driver.hover_targets() if self.hover else []
+        st = self._record(view, parent, action, anchor, storage_in, storage_out, hovers)
         self.current[w] = st.id
         if anchor is None:
             self.loaded_urls[url_key(view.url)] = st.id
+        if st.queue:  # leave the queue at once: the page is dropped, nothing in it is touched
+            await driver.leave()
+            self.current[w] = None
+            return None
         return st
+
+    def _reparent(self, known: UIState, parent: UIState, action: Action, anchor: int | None,
+                  storage_in: Storage) -> None:
+        """A known state reached again by a path of the same length that comes first in rank:
+        that path is kept, so the recorded path does not depend on which page finished first."""
+        depth = parent.depth + (0 if action.kind == "hover" else 1)
+        rank = rank_of(parent, action)
+        if known.parent is None or depth != known.depth or rank >= known.rank or known.queue:
+            return
+        if self._descends(parent, known.id):
+            return
+        known.parent, known.action, known.rank = parent.id, action, rank
+        known.anchor = known.id if anchor is None else anchor
+        known.storage_in = storage_in
+
+    def _descends(self, st: UIState, ancestor: int) -> bool:
+        s = st
+        while s.parent is not None:
+            if s.parent == ancestor:
+                return True
+            s = self.result.states[s.parent]
+        return st.id == ancestor
 
     # ----------------------------------------------------------------- the search
     async def _worker(self, w: int, pending: list, nxt: list[UIState]) -> None:
@@ -335,7 +429,11 @@ class Search:
                 res.budget_exhausted = True
                 return
             child = await self.expand(w, st, action)
-            if child is not None:
+            if child is None:
+                continue
+            if child.depth == st.depth:  # a hover opened a menu: its items are taps of this level
+                pending.extend((child, a) for a in child.actions)
+            else:
                 nxt.append(child)
 
     async def run(self) -> Exploration:
@@ -344,6 +442,9 @@ class Search:
         res = self.result
         try:
             await self._search()
+            self._settle_firsts()
+            if res.stop_reason == "explored_all" and res.dropped_actions:
+                res.stop_reason = "restore_failed"  # not everything was explored: no claim of completeness
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # one app's failure is recorded, never raised into the run
@@ -353,11 +454,21 @@ class Search:
             res.clicks_performed = sum(d.clicks for d in self.drivers)
             res.page_loads = sum(d.page_loads for d in self.drivers)
             for d in self.drivers:
+                res.taps.extend(d.taps)
                 res.offsite_links |= d.offsite
                 res.load_errors.extend(e for e in d.load_errors if e not in res.load_errors)
                 res.load_errors.extend(f"{u[:300]}: disallowed by robots.txt" for u in sorted(d.blocked_by_robots))
             res.duration_s = time.monotonic() - started
         return res
+
+    def _settle_firsts(self) -> None:
+        """Each channel's state: the shallowest, and among those the first in rank (the same
+        answer whichever page of a parallel search got there first)."""
+        res = self.result
+        for name in list(res.first):
+            holders = [s for s in res.states.values() if name in s.channels]
+            if holders:
+                res.first[name] = min(holders, key=lambda s: (s.depth, s.rank, s.id)).id
 
     async def _search(self) -> None:
         res = self.result
@@ -368,7 +479,8 @@ class Search:
             return
         view = await driver.view()
         storage = await driver.read_storage()
-        root = self._record(view, None, None, None, EMPTY_STORAGE, storage)
+        hovers = await driver.hover_targets() if self.hover else []
+        root = self._record(view, None, None, None, EMPTY_STORAGE, storage, hovers)
         self.current[0] = root.id
         self.loaded_urls[url_key(self.start_url)] = root.id
         self.loaded_urls[url_key(view.url)] = root.id
@@ -392,6 +504,19 @@ class Search:
             nxt.sort(key=lambda s: s.id)
             level = nxt
         res.stop_reason = "explored_all"
+
+
+def rank_of(parent: UIState | None, action: Action | None) -> tuple:
+    """The rank of the path through `parent` then `action`: most promising first, then page order."""
+    if parent is None or action is None:
+        return ()
+    return (*parent.rank, (-action.score, action.order, action.value or ""))
+
+
+def queue_blocks(view: PageView, lex: Lexicon) -> frozenset:
+    """Texts of the state that read like an agent queue or a wait for an agent."""
+    return frozenset(b.get("text", "")[:300] for b in view.blocks
+                     if not b.get("control") and len(b.get("text", "")) <= 300 and lex.has("queue", b.get("text", "")))
 
 
 def start_failure(outcome: Outcome) -> str:

@@ -151,10 +151,45 @@ def test_gate_is_not_live_chat():
 def test_chatbot_needs_a_self_introduction_not_a_launcher():
     launcher = PageView(url="http://a.localhost/", blocks=[block("智能客服", control=True)], controls=[control("智能客服")])
     assert "chatbot" not in detect(launcher, LEX, "CN")
-    panel = PageView(url="http://a.localhost/", blocks=[block("您好，我是拾贝智能客服贝贝，很高兴为您服务！")])
+    panel = PageView(url="http://a.localhost/", blocks=[block("您好，我是拾贝智能客服贝贝，很高兴为您服务！", panel=True)])
     assert "chatbot" in detect(panel, LEX, "CN")
-    en = PageView(url="http://a.localhost/", blocks=[block("Hi! I'm Vee, Cinevane's virtual assistant.")])
+    en = PageView(url="http://a.localhost/", blocks=[block("Hi! I'm Vee, Cinevane's virtual assistant.", log="recent")])
     assert "chatbot" in detect(en, LEX, "US")
+    # the same words as a page's prose (not in an open panel or transcript) are not a chatbot
+    prose = PageView(url="http://a.localhost/", blocks=[block("Our virtual assistant answers 24/7. I'm sure it helps.")])
+    assert "chatbot" not in detect(prose, LEX, "US")
+
+
+def test_decoy_first_does_not_hide_the_real_line():
+    view = PageView(url="http://a.localhost/contact", title="Contact us", blocks=[
+        block("Sales: 1-800-555-0190 (Mon-Fri 9am-5pm) · Customer service: 1-800-555-0191 (24/7)")])
+    d = detect(view, LEX, "US")["phone"]
+    assert d.values == ["+18005550191"] and d.value == "+18005550191" and d.service_hours == "24/7"
+
+
+def test_a_sales_page_shows_someone_elses_number():
+    view = PageView(url="http://a.localhost/sales", title="Contact sales", blocks=[block("Call 1-800-555-0192")])
+    assert "phone" not in detect(view, LEX, "US")
+    view = PageView(url="http://a.localhost/x", title="Help", blocks=[block("Call 1-800-555-0192")])
+    assert "phone" not in detect(view, LEX, "US", arrived_by="Partner with us")
+    assert detect(view, LEX, "US", arrived_by="Contact us")["phone"].value == "+18005550192"
+
+
+def test_full_width_and_arabic_indic_digits():
+    assert [v for _, v in find_phones("客服热线：４００－８２０－１２３４", "CN", LEX)] == ["+864008201234"]
+    assert [v for _, v in find_phones("خدمة العملاء: ٠٢٢٧٩٢٣٤٥٦", "EG", LEX)] == ["+20227923456"]
+
+
+def test_connect_to_person_is_a_combination():
+    for label in ("轉接專人", "在线客服（人工）", "Message an advisor", "Chat with one of our agents", "与客服专员对话"):
+        assert control_kind(control(label), LEX) == "human_connect", label
+    for label in ("在线客服", "Live chat", "人工客服", "Talk to a person", "Contact us"):
+        assert control_kind(control(label), LEX) != "human_connect", label
+
+
+def test_send_or_submit_is_never_tapped_outside_a_form():
+    assert control_kind(control("提交", tag="button", type="button"), LEX) == "never"
+    assert control_kind(control("Send", tag="button", type="button"), LEX) == "never"
 
 
 def test_web_form_needs_free_text_outside_chat():

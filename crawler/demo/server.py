@@ -14,6 +14,11 @@ Each site folder may hold a ``site.json`` with per-site behaviour::
       "headers": {"/files/app.apk": {"Content-Disposition": "attachment"}}
     }
 
+Contact-starting controls (connect to an agent, call, request a callback, submit, send) carry
+``data-contact-start="<what>"``; a page that includes ``<script src="/__probe.js"></script>``
+(served for every site) reports every tap on them as ``GET /__contact-tap?what=...``, so a test
+counts them with ``contact_taps(site)``: a crawl that does no harm leaves the figure at 0.
+
 Keys of ``delay_s``, ``status``, ``redirect``, ``headers`` and entries of ``login_required``, ``reset``
 match the path exactly (query string excluded); a key ending in ``/`` also matches every path
 below it. In every text response the placeholder ``__PORT__`` is replaced by the server's port,
@@ -61,6 +66,24 @@ _EXTRA_TYPES = {
     ".woff2": "font/woff2",
 }
 _MAX_BODY = 10 * 1024 * 1024
+PROBE_PATH = "/__probe.js"
+CONTACT_TAP_PATH = "/__contact-tap"
+#: Reports taps (click, and choosing an option of a marked <select>) on contact-starting
+#: controls, through shadow roots too, before any handler of the page can stop them.
+PROBE_JS = b"""(() => {
+  const report = (e) => {
+    for (const el of e.composedPath()) {
+      if (el && el.getAttribute && el.hasAttribute('data-contact-start')) {
+        const what = el.getAttribute('data-contact-start') || (el.textContent || '').trim().slice(0, 80);
+        new Image().src = '/__contact-tap?what=' + encodeURIComponent(what) + '&page=' + encodeURIComponent(location.pathname);
+        return;
+      }
+    }
+  };
+  document.addEventListener('click', report, true);
+  document.addEventListener('change', report, true);
+})();
+"""
 
 
 def sites_root() -> Path:
@@ -209,6 +232,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve_target(self, head: bool, fixture: FixtureServer, host: str, target: str) -> None:
         path, _, query = target.partition("?")
+        if path == PROBE_PATH:
+            self._send(200, PROBE_JS, "application/javascript; charset=utf-8", {"Cache-Control": "no-cache"}, head=head)
+            return
+        if path == CONTACT_TAP_PATH:
+            self._send(204, b"", "text/plain", head=head)
+            return
         site = fixture._site_for(host)
         if site is None:
             self._site_index(host, head)
@@ -408,6 +437,14 @@ class FixtureServer:
         host = f"{site}{HOST_SUFFIX}"
         with self._lock:
             return [r for r in self.requests if r[1] == host and (method is None or r[0] == method)]
+
+    def contact_taps(self, site: str | None = None) -> list[str]:
+        """Paths (with the query naming the control) of every reported tap on a
+        contact-starting control, of one site or of all."""
+        host = f"{site}{HOST_SUFFIX}" if site else None
+        with self._lock:
+            return [r[2] for r in self.requests
+                    if r[2].startswith(CONTACT_TAP_PATH) and (host is None or r[1] == host)]
 
     def clear_requests(self) -> None:
         with self._lock:

@@ -34,11 +34,37 @@
   };
   // remember elements that got a click-like listener: they are tappable even without a role
   const CLICKY = new Set(['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'touchstart', 'touchend', 'tap']);
+  const HOVERY = new Set(['mouseenter', 'mouseover', 'pointerenter', 'pointerover']);
+  state.hoverable = new WeakSet();
+  state.scrollListeners = 0;
   const origAdd = EventTarget.prototype.addEventListener;
   EventTarget.prototype.addEventListener = function (type, listener, opts) {
-    try { if (CLICKY.has(type) && this instanceof Element) state.clickable.add(this); } catch (e) { /* ignore */ }
+    try {
+      if (CLICKY.has(type) && this instanceof Element) state.clickable.add(this);
+      if (HOVERY.has(type) && this instanceof Element) state.hoverable.add(this);
+      if ((type === 'scroll' || type === 'wheel') && (this === window || this === document)) state.scrollListeners++;
+    } catch (e) { /* ignore */ }
     return origAdd.call(this, type, listener, opts);
   };
+  // Content rendered when scrolled into view: remember what IntersectionObservers watch and
+  // which of those targets have been seen, so the crawler scrolls only where it matters.
+  state.ioTargets = new Set();
+  state.ioSeen = new WeakSet();
+  if (window.IntersectionObserver) {
+    const OrigIO = window.IntersectionObserver;
+    const Wrapped = function (callback, options) {
+      const wrapped = (entries, obs) => {
+        try { for (const e of entries) if (e.isIntersecting) state.ioSeen.add(e.target); } catch (err) { /* ignore */ }
+        return callback(entries, obs);
+      };
+      const io = new OrigIO(wrapped, options);
+      const observe = io.observe.bind(io);
+      io.observe = (t) => { try { if (state.ioTargets.size < 5000) state.ioTargets.add(t); } catch (err) { /* ignore */ } return observe(t); };
+      return io;
+    };
+    Wrapped.prototype = OrigIO.prototype;
+    window.IntersectionObserver = Wrapped;
+  }
   const observer = new MutationObserver(() => { state.lastMutation = performance.now(); });
   const observe = (root) => { try { observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true }); } catch (e) { /* ignore */ } };
   observe(document);
@@ -369,6 +395,30 @@
     return cut(norm(t).replace(/\d+/g, '#'), 1500);
   }
 
+  // A block inside a chat or dialog panel (a fixed layer, a shadow-root widget, a dialog, an
+  // element named like a chat), where an assistant's messages are: prose on a page is not.
+  const PANEL_NAME = /(chat|bot|assistant|message|conversation|transcript|dialog|im-|kefu|widget)/i;
+  function inPanel(el) {
+    if (inLayer(el)) return true;
+    for (let a = el, up = 0; a && a.nodeType === 1 && up < 12; a = parentOf(a), up++) {
+      if (a.tagName === 'DIALOG' || (a.getAttribute('role') || '') === 'dialog' || (a.getAttribute('role') || '') === 'log') return true;
+      const name = (typeof a.className === 'string' ? a.className : '') + ' ' + (a.id || '');
+      if (PANEL_NAME.test(name)) return true;
+    }
+    return false;
+  }
+
+  // A control beside a free-text field (a chat composer, a message form) may send what is in it.
+  function nearFreeText(el) {
+    let a = parentOf(el);
+    for (let up = 0; a && a.nodeType === 1 && up < 2; up++, a = parentOf(a)) {
+      const root = a.shadowRoot || a;
+      const f = root.querySelector && root.querySelector('textarea, [contenteditable=""], [contenteditable=true]');
+      if (f && f !== el && rendered(f)) return true;
+    }
+    return false;
+  }
+
   function snapshot(opts) {
     cache = { style: new Map(), clip: new Map(), sib: new Map() };
     try { return takeSnapshot(opts); } finally { cache = null; }
@@ -398,7 +448,7 @@
         download: tag === 'A' && el.hasAttribute('download'), blocked, nested: insideControl, weak: !!weak,
         expanded: el.getAttribute('aria-expanded'), selected: el.getAttribute('aria-selected'),
         title: norm(el.getAttribute('title') || ''), heading: cut(heading, 200),
-        options: null, ctx: containerText(el), layer: inLayer(el),
+        options: null, ctx: containerText(el), layer: inLayer(el), nearText: nearFreeText(el),
       };
       if (tag === 'SELECT') {
         c.options = Array.from(el.options).map((o, k) => ({ k, value: o.value, text: cut(norm(o.text), 200), disabled: o.disabled, selected: o.selected }));
@@ -449,7 +499,7 @@
       if (isHeading && t) heading = t;
       if (block) {
         if (t && onScreen(el)) {
-          blocks.push({ text: cut(t, 2000), tag: tag.toLowerCase(), heading: isHeading ? '' : cut(heading, 200), control: !!(interactive || insideControl), href: tag === 'A' ? String(el.href || '') : '', log: logAge || '' });
+          blocks.push({ text: cut(t, 2000), tag: tag.toLowerCase(), heading: isHeading ? '' : cut(heading, 200), control: !!(interactive || insideControl), href: tag === 'A' ? String(el.href || '') : '', log: logAge || '', panel: inPanel(el) });
         }
         return ' ';
       }
@@ -465,6 +515,81 @@
       layered: !!layers, scrollHeight: document.documentElement.scrollHeight,
       lang: document.documentElement.lang || '',
     };
+  }
+
+  // --- revealing without tapping: scrolling (free) and hovering (free, desktop) ---
+  function lazyLeft() {
+    let lazy = 0;
+    for (const t of state.ioTargets) if (t.isConnected && !state.ioSeen.has(t)) lazy++;
+    return lazy;
+  }
+  function needsScroll() {
+    let lazy = 0;
+    for (const t of state.ioTargets) {
+      if (!t.isConnected) { state.ioTargets.delete(t); continue; }
+      if (!state.ioSeen.has(t)) lazy++;
+    }
+    const tall = document.documentElement.scrollHeight > innerHeight + 8;
+    return tall && (lazy > 0 || state.scrollListeners > 0);
+  }
+  // Intersection is computed when the page renders: wait two frames after each scroll, or a
+  // quick scroll down and back would never be seen by an IntersectionObserver.
+  const frames = () => new Promise((resolve) => {
+    const done = origSetTimeout.bind(window, resolve, 100);  // rAF does not run in hidden pages
+    const t = done();
+    requestAnimationFrame(() => requestAnimationFrame(() => { origClearTimeout.call(window, t); resolve(); }));
+  });
+  async function scrollStep(i) {
+    const el = document.scrollingElement || document.documentElement;
+    const before = el.scrollTop;
+    el.scrollTo({ top: before + Math.round(innerHeight * 0.85), behavior: 'instant' });
+    await frames();
+    const bottom = el.scrollTop + innerHeight >= el.scrollHeight - 4;
+    return { moved: el.scrollTop !== before, bottom, height: el.scrollHeight, step: i };
+  }
+  async function scrollHome() {
+    const el = document.scrollingElement || document.documentElement;
+    el.scrollTo({ top: 0, left: 0, behavior: 'instant' });
+    await frames();
+    return true;
+  }
+  // Elements a desktop user would hover to open a menu: aria-haspopup, mouseenter listeners,
+  // and the elements of `X:hover Y` style rules (CSS-only menus).
+  function hoverTargets() {
+    cache = { style: new Map(), clip: new Map(), sib: new Map() };
+    try {
+      const found = new Set();
+      for (const el of document.querySelectorAll('[aria-haspopup]:not([aria-haspopup=false])')) found.add(el);
+      const walkSheets = (sheets) => {
+        for (const sheet of sheets) {
+          let rules;
+          try { rules = sheet.cssRules; } catch (e) { continue; }
+          const visitRules = (list) => {
+            for (const r of list || []) {
+              if (r.cssRules && !r.selectorText) { visitRules(r.cssRules); continue; }
+              const sel = r.selectorText || '';
+              if (!sel.includes(':hover')) continue;
+              for (const part of sel.split(',')) {
+                const m = part.match(/^(.*?):hover(?=\s*[\s>+~])/);
+                if (!m || !m[1].trim()) continue;
+                try { for (const el of document.querySelectorAll(m[1].trim())) found.add(el); } catch (e) { /* ignore */ }
+              }
+            }
+          };
+          visitRules(rules);
+        }
+      };
+      walkSheets(document.styleSheets);
+      const all = document.querySelectorAll('*');
+      for (let i = 0; i < all.length && found.size < 400; i++) if (state.hoverable.has(all[i])) found.add(all[i]);
+      const out = [];
+      for (const el of found) {
+        if (out.length >= 60) break;
+        if (!rendered(el) || !onScreen(el)) continue;
+        out.push({ path: pathOf(el), label: cut(accessibleName(el), 300), css: cut(cssOf(el), 500), ctx: containerText(el) });
+      }
+      return out;
+    } finally { cache = null; }
   }
 
   function target(path, label) {
@@ -490,7 +615,7 @@
     return true;
   }
   Object.defineProperty(window, '__reach', {
-    value: Object.freeze({ waitSettled, snapshot, target, outline, accessibleName }),
+    value: Object.freeze({ waitSettled, snapshot, target, outline, accessibleName, needsScroll, lazyLeft, scrollStep, scrollHome, hoverTargets }),
     enumerable: false, configurable: false, writable: false,
   });
 })();

@@ -18,6 +18,7 @@ function makeBot(panel, nodes, delay, typing) {
       });
       if (n.connect) {
         var c = document.createElement('button'); c.type = 'button'; c.textContent = n.connect;
+        c.setAttribute('data-contact-start', 'live-chat');
         c.onclick = function () { c.textContent = n.busy || 'Connecting…'; c.disabled = true; };
         row.appendChild(c);
       }

@@ -102,6 +102,7 @@
       var c = document.createElement('button');
       c.type = 'button';
       c.className = 'connect';
+      c.setAttribute('data-contact-start', 'live-chat');
       c.textContent = node.connect;
       c.addEventListener('click', function () {
         c.textContent = self.script.busy || '排队中…';

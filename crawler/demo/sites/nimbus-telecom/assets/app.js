@@ -73,7 +73,7 @@
       return '<section class="card"><h1>Sign in</h1><form method="post" action="/account/sign-in">' +
         '<label class="field"><span>Email or phone number</span><input name="user" autocomplete="username"></label>' +
         '<label class="field"><span>Password</span><input type="password" name="pw"></label>' +
-        '<button class="btn block" type="submit">Sign in</button></form>' +
+        '<button class="btn block" type="submit" data-contact-start="submit">Sign in</button></form>' +
         '<p class="muted">New to Nimbus? <a href="/plans">See plans</a></p></section>';
     },
     support: function () {
@@ -94,14 +94,14 @@
         '<option value="other">Something else</option></select></label>' +
         '<div id="topic-billing" class="topic-box" hidden>' +
         '<p><b>Billing help</b> · Agents available 7am–11pm CT, every day.</p>' +
-        '<button type="button" class="btn connect" data-busy="Connecting…">Chat with a billing agent</button>' +
-        '<button type="button" class="btn ghost callback" data-busy="Callback requested">Request a callback</button>' +
+        '<button type="button" class="btn connect" data-contact-start="live-chat" data-busy="Connecting…">Chat with a billing agent</button>' +
+        '<button type="button" class="btn ghost callback" data-contact-start="callback" data-busy="Callback requested">Request a callback</button>' +
         '<p>Or call us: <a class="tel" href="tel:+18885550142">1-888-555-0142</a></p></div>' +
         '<form id="topic-form" class="topic-box" method="post" action="/support/message" hidden>' +
         '<h2>Send us a message</h2>' +
         '<label class="field"><span>Tell us what is going on</span><textarea name="message"></textarea></label>' +
         '<label class="field"><span>Email for our reply</span><input type="email" name="email"></label>' +
-        '<button class="btn" type="submit">Send message</button>' +
+        '<button class="btn" type="submit" data-contact-start="submit">Send message</button>' +
         '<p class="muted">We reply within 2 business days.</p></form></div>' +
         '<div role="tabpanel" id="panel-outage" aria-labelledby="tab-outage" hidden>' +
         '<p>No known outages near you.</p><a href="/coverage">Check another area</a></div></section>';
