@@ -169,12 +169,20 @@ def problems(run: FaultRun, faults: tuple[Fault, ...] = FAULTS + HEALTHY) -> lis
     posts = [x for x in run.requests if x[0] != "GET" and x[0] != "HEAD"]
     if posts:
         out.append(f"non-GET requests: {posts[:3]}")
+    taps = contact_taps(run)
+    if taps:
+        out.append(f"taps on contact-starting controls: {taps[:3]}")
     local = [x for x in run.requests if x[2].startswith(("/files/", "/get-app"))]
     if any(x[2].endswith((".pdf", ".apk")) for x in local):
         out.append(f"file URLs with a download extension were requested: {local}")
     if run.saved_downloads:
         out.append(f"downloads saved to disk: {run.saved_downloads}")
     return out
+
+
+def contact_taps(run: FaultRun) -> list[tuple[str, str, str]]:
+    """Taps the fixtures' probe reported on controls marked data-contact-start (must be none)."""
+    return [x for x in run.requests if x[2].startswith("/__contact-tap")]
 
 
 def table(run: FaultRun, faults: tuple[Fault, ...] = FAULTS + HEALTHY) -> str:
@@ -212,11 +220,13 @@ def main(argv: list[str] | None = None) -> int:
         run = run_faults(work, Path(args.sites), args.concurrency)
         print(table(run))
         print()
+        posts = [x for x in run.requests if x[0] not in ("GET", "HEAD")]
+        print(f"contact-starting taps: {len(contact_taps(run))}; POST requests: {len(posts)}")
         print(f"wall time: {run.wall_s:.0f}s for {len(FAULTS) + len(HEALTHY)} apps (concurrency {args.concurrency}); "
               f"peak memory (tree RSS): {run.peak_rss_mb:.0f} MiB")
         found = problems(run)
         print("checks: " + ("all passed (statuses, healthy apps unaffected, no off-domain request, no POST, "
-                            "no download saved)" if not found else f"{len(found)} FAILED"))
+                            "no contact-starting tap, no download saved)" if not found else f"{len(found)} FAILED"))
         for p in found:
             print(f"  - {p}")
         return 1 if found else 0
