@@ -44,6 +44,7 @@ class Detection:
     value: str | None = None
     service_hours: str | None = None
     values: list[str] = field(default_factory=list)  # every distinct value seen (phones, e-mails)
+    href: str | None = None  # the link target of an entry-point control (live chat, callback)
 
 
 def normalise(text: str | None) -> str:
@@ -237,7 +238,7 @@ def find_phone_spans(text: str, region: str, lex: Lexicon | None = None) -> list
     found = []
     for m in PHONE_CANDIDATE_RE.finditer(text):
         raw = m.group(1).strip(" -.(（\u3000")
-        if text[m.end(1):m.end(1) + 1] in (":", "."):  # "1900 6035 (8:00": the last group is a clock
+        if re.match(r"[:.]\d{2}", text[m.end(1):m.end(1) + 3]):  # "1900 6035 (8:00": the last group is a clock
             raw = re.split(r"[\s(（\u3000]+(?=[^\s(（\u3000]*$)", raw)[0].strip(" -.(（\u3000") if re.search(r"[\s(（\u3000]", raw) else ""
             if not raw:
                 continue
@@ -420,7 +421,9 @@ def detect(view: PageView, lex: Lexicon, region: str, arrived_by: str = "") -> d
         context = _control_context(view, control)
         if verdict(lex, label, {"heading": control.get("heading", "")}, "", page, need_positive=False) != "official":
             continue  # a sales callback ("book a demo", 预约顾问回电) is not customer service
-        found[name] = Detection(name, label, None, service_hours(context, lex))
+        href = control.get("abs") or ""
+        found[name] = Detection(name, label, None, service_hours(context, lex),
+                                href=href if href.lower().startswith(("http:", "https:")) else None)
     for f in view.fields:
         if web_form_field(f, lex):
             evidence = normalise(f.get("label")) or normalise(f.get("formText"))[:80]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
@@ -675,6 +675,36 @@ class PageDriver:
         if self.page.url != before and url_key(self.page.url) != url_key(before):
             return Outcome("navigated", self.page.url)
         return Outcome("ok", self.page.url)
+
+    async def redirect_target(self, url: str) -> str | None:
+        """Where a same-site link redirects, asked without rendering it (no script runs, so no
+        chat starts): the Location of a 3xx answer, or None. Used to tell a "Chat with an agent"
+        link that only leads to a sign-in page. Obeys the domains, robots.txt and politeness."""
+        if not self.is_allowed(url) or (self.robots is not None and not await self.robots.allowed(url)):
+            return None
+        ask, headers = url, {}
+        parts = urlsplit(url)
+        if (parts.hostname or "").endswith(".localhost"):  # RFC 6761 loopback names, as Chromium resolves them
+            ask = urlunsplit((parts.scheme, f"127.0.0.1:{parts.port}" if parts.port else "127.0.0.1",
+                              parts.path, parts.query, ""))
+            headers = {"Host": parts.netloc}
+        try:
+            if self.polite_delay_s is None:
+                response = await self.page.context.request.get(ask, headers=headers, max_redirects=0,
+                                                                timeout=NAV_TIMEOUT_MS)
+            else:
+                async with host_gate().slot(url, self.polite_delay_s):
+                    response = await self.page.context.request.get(ask, headers=headers, max_redirects=0,
+                                                                    timeout=NAV_TIMEOUT_MS)
+        except PlaywrightError:
+            return None
+        try:
+            if 300 <= response.status < 400:
+                location = response.headers.get("location")
+                return urljoin(url, location) if location else None
+            return None
+        finally:
+            await response.dispose()
 
     async def leave(self) -> None:
         """Drop the current document (a chat queue the crawler must not stay in)."""

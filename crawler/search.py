@@ -133,6 +133,7 @@ class Search:
         self.hover = hover  # desktop: menus that open on hover are opened (free, like scrolling)
         self._pending: list | None = None  # the current level's (state, action) work list
         self.refused: set[str] = set()  # labels of controls after which a queue appeared
+        self.login_links: dict[str, bool] = {}  # entry-point link -> redirects to a sign-in page
 
     # ----------------------------------------------------------------- bookkeeping
     def _record(self, view: PageView, parent: UIState | None, action: Action | None, anchor: int | None,
@@ -163,6 +164,11 @@ class Search:
                 prev = self.result.first.get("live_chat")
                 if prev is None or self.result.states[prev].depth > parent.depth:
                     self.result.first["live_chat"] = parent.id
+        for name in ("live_chat", "callback"):
+            det = st.channels.get(name)
+            if det is not None and det.href and self.login_links.get(url_key(det.href)):
+                del st.channels[name]  # its link only leads to a sign-in page: a login wall
+                self.result.login_wall = True
         self.result.states[sid] = st
         self.by_key[st.key] = sid
         self.result.states_explored += 1
@@ -381,6 +387,7 @@ class Search:
             return None
         storage_out = await driver.read_storage()
         hovers = await driver.hover_targets() if self.hover else []
+        await self._check_entry_links(driver, view)
         st = self._record(view, parent, action, anchor, storage_in, storage_out, hovers)
         self.current[w] = st.id
         if anchor is None:
@@ -390,6 +397,19 @@ class Search:
             self.current[w] = None
             return None
         return st
+
+    async def _check_entry_links(self, driver: PageDriver, view: PageView) -> None:
+        """Entry-point links (never tapped) are asked where they redirect, once each: a live chat
+        that only leads to a sign-in page is a login wall, not the channel."""
+        for c in view.controls:
+            href = c.get("abs") or ""
+            if c.get("blocked") or c.get("tag") != "a" or not href.lower().startswith(("http:", "https:")):
+                continue
+            k = url_key(href)
+            if k in self.login_links or control_kind(c, self.lex) not in ("human_connect", "callback"):
+                continue
+            target = await driver.redirect_target(href)
+            self.login_links[k] = bool(target) and self.lex.has("login_url", urlsplit(target).path)
 
     def _reparent(self, known: UIState, parent: UIState, action: Action, anchor: int | None,
                   storage_in: Storage) -> None:
@@ -480,6 +500,7 @@ class Search:
         view = await driver.view()
         storage = await driver.read_storage()
         hovers = await driver.hover_targets() if self.hover else []
+        await self._check_entry_links(driver, view)
         root = self._record(view, None, None, None, EMPTY_STORAGE, storage, hovers)
         self.current[0] = root.id
         self.loaded_urls[url_key(self.start_url)] = root.id

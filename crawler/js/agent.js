@@ -90,12 +90,17 @@
       }).length;
     } catch (e) { return 0; }
   }
+  // A navigation that has begun (location.href = ..., a form, a link) but not yet replaced the
+  // document: the page is not settled, whatever its DOM does meanwhile.
+  state.unloading = 0;
+  origAdd.call(window, 'beforeunload', () => { state.unloading = performance.now(); }, true);
   function waitSettled(quietMs, maxMs) {
     const start = performance.now();
     return new Promise((resolve) => {
       const tick = () => {
         const now = performance.now();
-        const busy = state.fetches + pendingTimers() + runningAnimations();
+        const leaving = state.unloading && now - state.unloading < maxMs ? 1 : 0;
+        const busy = state.fetches + pendingTimers() + runningAnimations() + leaving;
         const quiet = now - state.lastMutation >= quietMs;
         if ((!busy && quiet && document.readyState !== 'loading') || now - start > maxMs) {
           resolve({ settled: now - start <= maxMs, waited: Math.round(now - start) });
@@ -397,7 +402,7 @@
 
   // A block inside a chat or dialog panel (a fixed layer, a shadow-root widget, a dialog, an
   // element named like a chat), where an assistant's messages are: prose on a page is not.
-  const PANEL_NAME = /(chat|bot|assistant|message|conversation|transcript|dialog|im-|kefu|widget)/i;
+  const PANEL_NAME = /(chat|bot|assistant|message|bubble|conversation|transcript|dialog|im-|kefu|widget)/i;
   function inPanel(el) {
     if (inLayer(el)) return true;
     for (let a = el, up = 0; a && a.nodeType === 1 && up < 12; a = parentOf(a), up++) {
