@@ -144,8 +144,11 @@ class Search:
         queue_texts = queue_blocks(view, self.lex)
         # a tap on this page (no navigation) that shows a new queue / waiting-for-an-agent text
         # started a contact: record it, never take that control again, explore nothing there
+        # (a queue announced next to the control that would connect is information, not a joined queue)
         new_queue = sorted(queue_texts - parent.queue_texts) if (
-            parent is not None and action is not None and action.kind in ("click", "select") and anchor is not None) else []
+            parent is not None and action is not None and action.kind in ("click", "select") and anchor is not None
+            and not any(control_kind(c, self.lex) in ("human_connect", "callback")
+                        for c in view.controls if not c.get("blocked"))) else []
         st = UIState(
             id=sid, key=state_key(view), depth=depth, parent=parent.id if parent else None, action=action,
             url=view.url, anchor=sid if anchor is None else anchor, storage_in=storage_in,
