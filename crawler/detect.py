@@ -59,11 +59,17 @@ def connects_to_person(label: str, lex: Lexicon) -> bool:
         return False
     if lex.has("human_connect", label):
         return True
-    person = lex.search("person_noun", label)
-    if not person or lex.has("bot_word", label[max(0, person.start() - 16):person.start()]):
-        return False  # "our virtual agent", AI 상담원: a bot, not a person
-    rest = label[:person.start()] + " " * (person.end() - person.start()) + label[person.end():]
-    return lex.has("connect_word", rest)
+    for ps, pe in lex.spans("person_noun", label):
+        if lex.has("bot_word", label[max(0, ps - 16):ps]):
+            continue  # "our virtual agent", AI 상담원: a bot, not a person
+        rest = label[:ps] + " " * (pe - ps) + label[pe:]
+        for cs, ce in lex.spans("connect_word", rest):
+            gap = label[min(pe, ce):max(ps, cs)]
+            # the two belong together when close: a few words, or a few characters of CJK
+            # ("在线咨询智能问答与人工坐席" describes a page that has both, it connects nothing)
+            if len(gap) <= (5 if re.search(r"[\u3000-\u9fff\uac00-\ud7af]", gap) else 24):
+                return True
+    return False
 
 
 def control_kind(control: dict, lex: Lexicon) -> str:

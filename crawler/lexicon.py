@@ -63,6 +63,11 @@ class Lexicon:
         joined = self._any(key)
         return joined.search(fold(text)) if joined else None
 
+    def spans(self, key: str, text: str | None) -> list[tuple[int, int]]:
+        """(start, end) of every non-overlapping match of a key, in reading order."""
+        joined = self._any(key) if text else None
+        return [m.span() for m in joined.finditer(fold(text))] if joined else []
+
     def has(self, key: str, text: str | None) -> bool:
         return self.search(key, text) is not None
 
