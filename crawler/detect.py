@@ -52,10 +52,18 @@ def normalise(text: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- controls
+WIDE_RE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def label_width(label: str) -> int:
+    """Length of a label, an ideograph or hangul syllable counting as two letters (it says as much)."""
+    return len(label) + len(WIDE_RE.findall(label))
+
+
 def connects_to_person(label: str, lex: Lexicon) -> bool:
     """A short label that connects to a person: a whole connect phrase, or a connect / chat
     word with a person noun in either order (轉接專人, Message an advisor, 在线客服（人工）)."""
-    if not label or len(label) > ENTRY_LABEL_MAX:  # a card with a paragraph is not a button
+    if not label or label_width(label) > ENTRY_LABEL_MAX:  # a card with a paragraph is not a button
         return False
     if lex.has("human_connect", label):
         return True
@@ -83,7 +91,7 @@ def control_kind(control: dict, lex: Lexicon) -> str:
     label = normalise(control.get("label"))
     if lex.has("never_click", label):
         return "never"
-    if len(label) <= ENTRY_LABEL_MAX and lex.has("callback", label):
+    if label_width(label) <= ENTRY_LABEL_MAX and lex.has("callback", label):
         return "callback"  # "Have an agent call you" is a callback, not a chat
     if connects_to_person(label, lex):
         return "human_connect"
