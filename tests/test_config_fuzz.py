@@ -29,7 +29,7 @@ def _check(text_or_bytes) -> None:
         config = parse_config(text_or_bytes, source="fuzz.yaml")
     except ConfigError as exc:
         assert str(exc).strip()
-        assert "Traceback" not in str(exc)
+        assert "Traceback (most recent call last)" not in str(exc)
     else:
         assert isinstance(config, CrawlConfig) and config.apps
 
@@ -84,6 +84,6 @@ def test_mutated_config_file_through_the_command(data):
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
             code = main(["check-config", str(path)])
     assert code in (0, 2), err.getvalue()
-    assert "Traceback" not in err.getvalue()
+    assert "Traceback (most recent call last)" not in err.getvalue()
     if code == 2:
         assert err.getvalue().strip()
