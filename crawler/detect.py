@@ -71,7 +71,11 @@ def connects_to_person(label: str, lex: Lexicon) -> bool:
         if lex.has("bot_word", label[max(0, ps - 16):ps]):
             continue  # "our virtual agent", AI 상담원: a bot, not a person
         rest = label[:ps] + " " * (pe - ps) + label[pe:]
+        # a gate phrase first (人工客服 …) followed by a description is a card, not a connect
+        gate_end = max((e for s_, e in lex.spans("human_request", label) if s_ <= ps < e), default=-1)
         for cs, ce in lex.spans("connect_word", rest):
+            if gate_end >= 0 and cs >= gate_end:
+                continue
             gap = label[min(pe, ce):max(ps, cs)]
             # the two belong together when close: a few words, or a few characters of CJK
             # ("在线咨询智能问答与人工坐席" describes a page that has both, it connects nothing)
