@@ -102,7 +102,7 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         contact_queues=list(ex.queues),
     )
     phones: list[str] = []
-    for st in sorted(ex.states.values(), key=lambda s: (s.depth, s.id)):
+    for st in sorted(ex.states.values(), key=lambda s: (s.depth, s.rank, s.id)):  # not discovery order
         det = st.channels.get("phone")
         for value in (det.values if det else []):
             if value not in phones:

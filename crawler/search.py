@@ -131,7 +131,6 @@ class Search:
         self.log = log or (lambda msg: logger.debug(msg))
         self._deadline = 0.0
         self.hover = hover  # desktop: menus that open on hover are opened (free, like scrolling)
-        self._pending: list | None = None  # the current level's (state, action) work list
         self.refused: set[str] = set()  # labels of controls after which a queue appeared
         self.login_links: dict[str, bool] = {}  # entry-point link -> redirects to a sign-in page
 
