@@ -114,6 +114,8 @@ RETRY_ERRORS = ("ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_EMPTY_RESP
 RETRY_PAUSE_S = 1.0
 MAX_RETRY_AFTER_S = 10.0
 TEARDOWN_TIMEOUT_S = 3.0
+#: how long a refused main-frame navigation may take to commit Chromium's error page
+ERROR_PAGE_WAIT_S = 5.0
 NET_ERROR_RE = re.compile(r"net::(ERR_[A-Z0-9_]+)")
 
 
@@ -234,6 +236,9 @@ class PageDriver:
     taps: list[dict] = field(default_factory=list)  # audit of every tap: kind, label, page URL
     _popups: list[Page] = field(default_factory=list)
     _pending_nav: set = field(default_factory=set)
+    #: when a main-frame navigation was refused by the guard: Chromium commits its error page
+    #: (chrome-error://) a moment later, and a load started before that commit is interrupted by it
+    _error_page_due: float = 0.0
     _storage_now: str = ""
     _cdp: object = None
     _spaced_url: str = ""
@@ -251,6 +256,7 @@ class PageDriver:
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_done)
+        page.on("framenavigated", self._on_frame_navigated)
         try:  # scrapy-playwright routes every request, which disables the HTTP cache
             await page.unroute("**")
         except PlaywrightError:
@@ -305,9 +311,32 @@ class PageDriver:
 
     def _on_request_done(self, obj) -> None:
         request = getattr(obj, "request", obj)
-        if request in self._pending_nav and self.polite_delay_s is not None:
-            host_gate().touch(request.url)
+        if request in self._pending_nav:
+            if self.polite_delay_s is not None:
+                host_gate().touch(request.url)
+            if _refused_main_frame(request, self.page):
+                self._error_page_due = time.monotonic()
         self._pending_nav.discard(request)
+
+    def _on_frame_navigated(self, frame) -> None:
+        if frame is self.page.main_frame and frame.url.startswith("chrome-error:"):
+            self._error_page_due = 0.0
+
+    async def _await_error_page(self) -> None:
+        """After a refused navigation, wait until Chromium's error page has committed and loaded:
+        otherwise it lands in the middle of the next load ("interrupted by another navigation")."""
+        if not self._error_page_due:
+            return
+        deadline = self._error_page_due + ERROR_PAGE_WAIT_S
+        while self._error_page_due and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        committed = not self._error_page_due
+        self._error_page_due = 0.0
+        if committed:
+            try:
+                await self.page.main_frame.wait_for_load_state("load", timeout=NAV_TIMEOUT_MS)
+            except PlaywrightError:
+                pass
 
     async def _may_load(self, url: str) -> bool:
         """Documents outside the app's domains (or disallowed by robots.txt) are never requested,
@@ -396,6 +425,7 @@ class PageDriver:
 
     # ----------------------------------------------------------------- loading and waiting
     async def _raw_goto(self, url: str):
+        await self._await_error_page()
         self.page_loads += 1
         self.dialogs.clear()
         self._storage_now = ""  # Set-Cookie and page scripts write storage on every load
@@ -430,7 +460,11 @@ class PageDriver:
                     self.downloads.add(url)
                     return Outcome("download", url, msg)
                 if "ERR_BLOCKED_BY_CLIENT" in msg:
+                    await self._await_error_page()  # the page is ready for the next load
                     return self._blocked_outcome(url)
+                if attempt == 1 and 'another navigation to "chrome-error:' in msg:
+                    await self._wait_navigation()  # an error page of an earlier refusal: try again
+                    continue
                 reason = load_error_reason(msg)
                 if attempt == 1 and any(code in msg for code in RETRY_ERRORS):
                     await asyncio.sleep(RETRY_PAUSE_S)
@@ -474,6 +508,7 @@ class PageDriver:
         in the page and in every frame (frames a tap has just created included)."""
         page = self.page
         for _ in range(5):
+            await self._await_error_page()
             if self._pending_nav:
                 await self._wait_navigation()
             frames = [f for f in page.frames if not f.is_detached()]
@@ -731,6 +766,14 @@ class PageDriver:
             logger.warning("screenshot failed: %s", exc)
             return None
         return str(path)
+
+
+def _refused_main_frame(request, page: Page) -> bool:
+    """A navigation of the page's main frame that the document guard refused."""
+    try:
+        return request.failure == "net::ERR_BLOCKED_BY_CLIENT" and request.frame is page.main_frame
+    except PlaywrightError:
+        return False
 
 
 async def _frame_visible(frame) -> bool:
