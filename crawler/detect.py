@@ -255,14 +255,14 @@ def find_phone_spans(text: str, region: str, lex: Lexicon | None = None) -> list
     text = fold(text)
     found = []
     for m in PHONE_CANDIDATE_RE.finditer(text):
-        raw = m.group(1).strip(" -.(（\u3000")
+        raw = _trim_number(m.group(1))
         if re.match(r"[:.]\d{2}", text[m.end(1):m.end(1) + 3]):  # "1900 6035 (8:00": the last group is a clock
-            raw = re.split(r"[\s(（\u3000]+(?=[^\s(（\u3000]*$)", raw)[0].strip(" -.(（\u3000") if re.search(r"[\s(（\u3000]", raw) else ""
+            raw = _trim_number(re.split(r"[\s(（\u3000]+(?=[^\s(（\u3000]*$)", raw)[0]) if re.search(r"[\s(（\u3000]", raw) else ""
             if not raw:
                 continue
         value = parse_phone(raw, region)
         while not value and re.search(r"[\s(（\u3000]", raw):  # "1-800-555-0163 (24/7)": drop the tail
-            raw = re.split(r"[\s(（\u3000]+(?=[^\s(（\u3000]*$)", raw)[0].strip(" -.(（\u3000")
+            raw = _trim_number(re.split(r"[\s(（\u3000]+(?=[^\s(（\u3000]*$)", raw)[0])
             value = parse_phone(raw, region)
         if not value:
             continue
@@ -271,6 +271,16 @@ def find_phone_spans(text: str, region: str, lex: Lexicon | None = None) -> list
         start = m.start(1) + text[m.start(1):].find(raw)
         found.append((printed[start:start + len(raw)], value, start, start + len(raw)))
     return found
+
+
+def _trim_number(raw: str) -> str:
+    """A number candidate without the separators around it, as printed otherwise: the "(" of an
+    area code "(844) 875-6446" stays (it is part of the number), an opening bracket left
+    unclosed at either end goes ("call (1-800-555-0101", "1-800-555-0163 (")."""
+    raw = raw.strip(" -.\u3000").rstrip("(（ -.\u3000")
+    while raw[:1] in ("(", "（") and not re.search(r"[)）]", raw):
+        raw = raw[1:].lstrip(" -.\u3000")
+    return raw
 
 
 def _tel_value(href: str, region: str) -> str | None:
