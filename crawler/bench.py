@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .config import load_config
+from .config import CrawlConfig, load_config
 from .dataset import read_table
 
 PROBE_HOST = "bench-probe.localhost"  # the readiness probe of the corpus server, not a crawl request
@@ -204,6 +204,26 @@ def _print_table(rows: list[list[str]], header: list[str]) -> None:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
 
 
+def crawl_corpus(corpus: Path, config: CrawlConfig, truth: dict, output: Path, apps: str | None,
+                 concurrency: int) -> tuple[str, float, int]:
+    """Serve the corpus and crawl it with the real spider (as `reachability crawl` does); the
+    server's request log is output/server-requests.log. Returns (run id, wall seconds, peak tree RSS)."""
+    log = output / "server-requests.log"
+    output.mkdir(parents=True, exist_ok=True)
+    server = _serve(corpus, int(truth.get("port", 8765)), log)
+    run_id = "bench-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    started = time.time()
+    try:
+        from .cli import _run_spider
+
+        with TreeMemory() as mem:
+            _run_spider(config, output, run_id, apps, concurrency, "WARNING")
+        wall = time.time() - started
+    finally:
+        server.terminate()
+    return run_id, wall, mem.peak
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", type=Path, help="folder with serve.py, sites/, apps.yaml, truth.yaml")
@@ -219,18 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         truth["sites"] = {k: v for k, v in truth["sites"].items() if k in wanted}
     output = args.output or Path(tempfile.mkdtemp(prefix="reachability-bench-"))
     log = output / "server-requests.log"
-    output.mkdir(parents=True, exist_ok=True)
-    server = _serve(corpus, int(truth.get("port", 8765)), log)
-    run_id = "bench-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    started = time.time()
-    try:
-        from .cli import _run_spider
-
-        with TreeMemory() as mem:
-            _run_spider(config, output, run_id, args.apps, args.concurrency, "WARNING")
-        wall = time.time() - started
-    finally:
-        server.terminate()
+    run_id, wall, peak = crawl_corpus(corpus, config, truth, output, args.apps, args.concurrency)
     runs = runs_from_dataset(output, run_id)
     rows, tot = compare(truth, runs)
     _print_table(rows, ["site", "status truth/measured", "clicks_to_human", "human channel",
@@ -261,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\n    {site}: {', '.join(v[:5])}" for site, v in taps.items() if v))
     print(f"wall time:              {wall:.0f}s for {n} sites (concurrency {args.concurrency})")
     print(f"states explored:        {tot['states']}")
-    print(f"peak memory (tree RSS): {mem.peak / 2**20:.0f} MiB")
+    print(f"peak memory (tree RSS): {peak / 2**20:.0f} MiB")
     print(f"dataset:                {output} (run {run_id})")
     return 0
 

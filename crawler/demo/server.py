@@ -41,7 +41,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Self
+from typing import Self, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 PORT_PLACEHOLDER = "__PORT__"
@@ -136,7 +136,12 @@ class _Handler(BaseHTTPRequestHandler):
     # --- plumbing -------------------------------------------------------------------------
 
     def log_message(self, format: str, *args) -> None:
-        if self.server.fixture.verbose:
+        fixture = self.server.fixture
+        if fixture.request_log is not None:  # --log: the line format of the benchmark corpora's serve.py
+            headers = getattr(self, "headers", None)
+            host = (headers.get("Host") if headers is not None else None) or "-"
+            fixture._write_request_log(f"{time.time():.3f} {host} {format % args}\n")
+        if fixture.verbose:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
     def handle(self) -> None:
@@ -364,6 +369,8 @@ class FixtureServer:
         self.host = host
         self.port = port
         self.verbose = verbose
+        #: an open text file that gets one line per request (time, Host, request line, status), or None
+        self.request_log: TextIO | None = None
         #: (method, host, path) of every request: host lower case without port, path with query.
         self.requests: list[tuple[str, str, str]] = []
         #: GET/HEAD requests with monotonic start/end times, User-Agent and Sec-Fetch-Dest.
@@ -455,6 +462,12 @@ class FixtureServer:
         with self._lock:
             self.log.append(entry)
 
+    def _write_request_log(self, line: str) -> None:
+        with self._lock:
+            if self.request_log is not None:
+                self.request_log.write(line)
+                self.request_log.flush()  # a benchmark terminates the server: every line is on disk
+
     def _record(self, method: str, host: str, path: str) -> None:
         with self._lock:
             self.requests.append((method, host, path))
@@ -493,9 +506,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default %(default)s)")
     parser.add_argument("--root", default=None, help="folder of sites (default: bundled demo)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    parser.add_argument("--log", default=None, metavar="FILE",
+                        help="append one line per request to FILE: time, Host, request line, status")
     args = parser.parse_args(argv)
 
     server = FixtureServer(args.root or sites_root(), args.port, args.host, verbose=args.verbose)
+    if args.log:
+        server.request_log = open(args.log, "a", encoding="utf-8")  # open while the server runs
     try:
         server._bind()
     except OSError as exc:
