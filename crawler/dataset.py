@@ -294,7 +294,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field(
                 "stop_reason",
                 pa.string(),
-                "Why the search ended: all_channels_found, explored_all (nothing left to tap within "
+                "Why the search ended: all_channels_found (every channel type found at a proven "
+                "minimum), answer_complete (human minimum proven and the levels up to 4 taps past it "
+                "searched for the other channels), explored_all (nothing left to tap within "
                 "max_clicks), max_clicks (taps left unexplored at the depth limit), max_states, "
                 "time_limit (time_limit_s) or restore_failed (everything else explored, but states that "
                 "could not be restored left their taps untried: no claim of completeness). Null if the "
@@ -318,6 +320,31 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "column existed.",
                 "['Chat with us -> You are number 3 in the queue']",
             ),
+            _field(
+                "min_proven",
+                pa.bool_(),
+                "True if clicks_to_human is a proven minimum: every state reachable in fewer taps was "
+                "examined (levels_complete >= clicks_to_human - 1). False: a route of that length "
+                "exists, but the search ran out of budget before it could rule out a shorter one. Null "
+                "if no human channel was found, and in runs written before this column existed.",
+                "true",
+            ),
+            _field(
+                "levels_complete",
+                pa.int32(),
+                "Deepest number of taps d such that every state reachable in d taps or fewer was "
+                "examined (breadth-first proof, see README 'How the search works'). Null if the search "
+                "never ran, and in runs written before this column existed.",
+                "3",
+            ),
+            _field(
+                "seconds_to_first_route",
+                pa.float64(),
+                "Seconds from the start of the search until a human channel was first seen (by the "
+                "best-first probe or the proof); null if none was found, and in runs written before "
+                "this column existed.",
+                "4.2",
+            ),
         ],
     ),
     "channels": _schema(
@@ -329,7 +356,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field(
                 "clicks",
                 pa.int32(),
-                "Fewest taps from start_url until this channel's entry point is visible.",
+                "Fewest taps from start_url until this channel's entry point is visible (a proven "
+                "minimum when min_proven is true, else the shortest route found).",
                 "2",
                 nullable=False,
             ),
@@ -372,6 +400,14 @@ SCHEMAS: dict[str, pa.Schema] = {
                 pa.string(),
                 "Opening hours shown with this channel, as displayed; null if none.",
                 "24小时",
+            ),
+            _field(
+                "min_proven",
+                pa.bool_(),
+                "True if clicks is a proven minimum for this channel (every state reachable in fewer "
+                "taps was examined); false if it is the shortest route found within the budget. Null "
+                "in runs written before this column existed.",
+                "true",
             ),
         ],
     ),
@@ -519,6 +555,7 @@ def _channel_rows(hit: ChannelHit, run_id: str, app_id: str) -> tuple[dict, list
         "value": hit.value,
         "screenshot": hit.screenshot,
         "service_hours": hit.service_hours,
+        "min_proven": hit.min_proven,
     }
     steps = [
         {
@@ -576,6 +613,9 @@ def rows_for(result: AppResult, run_id: str) -> dict[str, list[dict[str, Any]]]:
         "stop_reason": result.stop_reason,
         "restore_failures": result.restore_failures,
         "contact_queues": list(result.contact_queues),
+        "min_proven": result.min_proven,
+        "levels_complete": result.levels_complete,
+        "seconds_to_first_route": result.seconds_to_first_route,
     }
     channels: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []

@@ -34,6 +34,7 @@ import pandas as pd
 
 from .cli import UsageError
 from .dataset import read_table, validate_run_id
+from .labels import how_sure
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -63,6 +64,7 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("category", "category", "类别"),
     ("human_reachable", "human reachable", "能否联系到人工"),
     ("clicks_to_human", "clicks to a human", "到达人工的点击次数"),
+    ("how_sure", "how sure", "确定性"),
     ("channel", "channel", "人工渠道"),
     ("path", "path", "路径"),
     ("phone_numbers", "phone numbers", "电话号码"),
@@ -159,6 +161,12 @@ def _check_lang(lang: str) -> None:
 # --------------------------------------------------------------------------- pure functions
 
 
+def _how_sure(row: Any, lang: str) -> str | None:
+    clicks, proven, states = (row.get(k) for k in ("clicks_to_human", "min_proven", "states_explored"))
+    return how_sure(None if _missing(clicks) else int(clicks), None if _missing(proven) else bool(proven),
+                    None if _missing(states) else int(states), lang)
+
+
 def one_row_per_app(df: pd.DataFrame) -> pd.DataFrame:
     """Keep the last-crawled row of each (run, app)."""
     if df.empty:
@@ -203,6 +211,7 @@ def export_frame(df: pd.DataFrame, lang: str = "en", safe: bool = True) -> pd.Da
             "category": rows["category"].map(_text),
             "human_reachable": rows["human_reachable"].map(lambda v: _yes_no(v, lang)),
             "clicks_to_human": rows["clicks_to_human"].astype("Int64"),
+            "how_sure": rows.apply(lambda r: _how_sure(r, lang), axis=1),
             "channel": rows["human_channel"].map(lambda v: _channels_text(v, lang)),
             "path": rows["path_to_human"].map(lambda v: _path_text(v, lang)),
             "phone_numbers": rows["phone_numbers"].map(

@@ -47,7 +47,7 @@ async def record_evidence(driver: PageDriver, ex: Exploration, start_url: str, r
         hits[channel] = ChannelHit(
             channel=channel, clicks=target.depth, path=steps, url=target.url,
             evidence_text=det.evidence[:1000], value=det.value, screenshot=final_shot,
-            service_hours=det.service_hours,
+            service_hours=det.service_hours, min_proven=ex.proven(channel),
         )
     return hits
 
@@ -100,6 +100,8 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
                                                  if scheme not in ("tel", "mailto", "sms") for u in urls})[:200],
         load_errors=list(ex.load_errors), restore_failures=ex.restore_failures,
         contact_queues=list(ex.queues),
+        levels_complete=ex.levels_complete if ex.levels_complete >= 0 else None,
+        seconds_to_first_route=ex.seconds_to_first_route,
     )
     phones: list[str] = []
     for st in sorted(ex.states.values(), key=lambda s: (s.depth, s.rank, s.id)):  # not discovery order
@@ -117,6 +119,7 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         res.human_reachable = True
         res.clicks_to_human = best
         res.human_channel = "|".join(at_best)
+        res.min_proven = any(found_human[ch].min_proven for ch in at_best)
         first = found_human[at_best[0]]
         res.path_to_human = [s.label for s in first.path]
         # hours shown with the channel reached at the minimum (other channels keep theirs in `channels`)

@@ -40,6 +40,8 @@ class ChannelHit:
     value: str | None = None  # E.164 number, e-mail address, ...
     screenshot: str | None = None  # final state, relative to the output root
     service_hours: str | None = None
+    #: every state reachable in fewer taps was examined: `clicks` is the true minimum
+    min_proven: bool = True
 
 
 @dataclass
@@ -76,3 +78,6 @@ class AppResult:
     load_errors: list[str] = field(default_factory=list)  # "URL: reason" of pages that failed to load
     restore_failures: int = 0  # states that could not be brought back to take their taps
     contact_queues: list[str] = field(default_factory=list)  # "control -> queue text": left at once
+    min_proven: bool | None = None  # clicks_to_human is a proven minimum (None: no human found)
+    levels_complete: int | None = None  # deepest level explored completely (None: search never ran)
+    seconds_to_first_route: float | None = None  # search start -> first human channel seen

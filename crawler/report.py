@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .dataset import list_runs, read_table, validate_run_id
+from .labels import how_sure
 from .records import CHANNELS, HUMAN_CHANNELS
 
 __all__ = ["ReportError", "add_report_command", "build_report", "chart_svg", "cmd_report", "resolve_run"]
@@ -51,7 +52,9 @@ CHANNEL_NAMES = {
     "chatbot": "chatbot",
 }
 STATUS_NAMES = {"found": "found", "not_found": "not found", "login_wall": "login wall", "error": "error"}
-STOP_WORDS = {"all_channels_found": "every channel found", "explored_all": "nothing left to tap",
+STOP_WORDS = {"all_channels_found": "every channel found",
+              "answer_complete": "human minimum proven and 4 more levels searched",
+              "explored_all": "nothing left to tap",
               "max_clicks": "click depth limit (max_clicks)", "max_states": "state limit (max_states)",
               "time_limit": "time limit (time_limit_s)",
               "restore_failed": "some states could not be restored (their taps were not tried)"}
@@ -184,6 +187,11 @@ def _load(root: Path, run_id: str) -> list[App]:
             lst.sort(key=lambda s: s.get("step") or 0)
     apps.sort(key=_default_order)
     return apps
+
+
+def _sure_title(app: App) -> str:
+    text = how_sure(app.clicks, app.row.get("min_proven"), app.row.get("states_explored"))
+    return f' title="{esc(text)}"' if text else ""
 
 
 def _channel_rank(ch: dict[str, Any]) -> int:
@@ -711,8 +719,9 @@ def _apps_table(apps: list[App]) -> str:
             f'{esc(r.get("app_name") or r.get("app_id"))}</a><span class="id">{esc(r.get("app_id"))}</span></td>'
             f"<td>{esc(r.get('category'))}</td>"
             f'<td data-sort="{esc(r.get("status"))}">{_status_html(r.get("status"))}</td>'
-            f'<td class="num" data-sort="{"" if clicks is None else clicks}">'
-            f'{"<span class=muted>—</span>" if clicks is None else clicks}</td>'
+            f'<td class="num" data-sort="{"" if clicks is None else clicks}"'
+            f'{_sure_title(a)}>{"<span class=muted>—</span>" if clicks is None else clicks}'
+            f'{"<span class=muted>*</span>" if r.get("min_proven") is False else ""}</td>'
             f'<td data-sort="{esc(r.get("human_channel") or "")}">{_channels_html(r.get("human_channel"))}</td>'
             f'<td class="path">{_path_html(r.get("path_to_human"))}</td>'
             f'<td data-sort="{esc(" ".join(r.get("phone_numbers") or []))}">{_lines(r.get("phone_numbers"))}</td>'
@@ -734,7 +743,8 @@ def index_html(run_id: str, apps: list[App]) -> str:
         f"<div>{_category_table(apps)}</div></div>",
         "<h2>Apps</h2>",
         '<p class="muted">Sorted by taps to a human; click a column header to sort by it. '
-        "Click an app for its click trail and screenshots.</p>",
+        "Click an app for its click trail and screenshots. A count marked * is the shortest route "
+        "found, not a proven minimum: the budget ran out before every shorter route was ruled out.</p>",
         _apps_table(apps),
     ]
     return page_html(f"Reachability report — run {run_id}", "How many taps to reach a human?",
@@ -815,7 +825,10 @@ def app_html(run_id: str, app: App, shots: Shots) -> str:
         ("status", _status_html(r.get("status"))
          + (' <span class="muted">(search budget exhausted: a lower bound)</span>'
             if r.get("budget_exhausted") else "")),
-        ("taps to a human", _text_or_dash(app.clicks)),
+        ("taps to a human", _text_or_dash(how_sure(app.clicks, r.get("min_proven"), r.get("states_explored"))
+                                          or app.clicks)),
+        ("search depth", _text_or_dash(None if r.get("levels_complete") is None else
+                                       f"every state within {r.get('levels_complete')} taps examined")),
         ("human channel", _channels_html(r.get("human_channel"))),
         ("path", _path_html(r.get("path_to_human"))),
         ("taps to any contact", _text_or_dash(r.get("clicks_to_contact"))),

@@ -1,17 +1,30 @@
-"""The search: breadth-first over UI states, fewest taps first, to every contact channel.
+"""The search: a route first, then the proof that no shorter one exists.
 
-A state is what the user sees (URL + visible content). Level by level, every control of
-every state is tapped once (most promising first within a level), so the first level at
-which a channel shows up is the true minimum over everything explored. A state is restored
-the cheapest way: load its nearest URL-addressable ancestor with the cookies and web
-storage it had, then replay only the taps since. No Scrapy imports: tests drive this with
-plain Playwright.
+A state is what the user sees (URL + visible content). The search has two phases:
+
+1. **Probe** (best-first): follow the most promising controls (relevance from the lexicon),
+   deeper first among equals, until a human channel shows up or the probe's share of the
+   budget is spent. This gives an early route, an upper bound, where a person would look.
+2. **Proof** (breadth-first): level by level, every control of every state is tapped once
+   (most promising first within a level). When level d has been expanded completely, every
+   state reachable in d+1 taps has been seen, so a channel first seen at depth d+1 is a proven
+   minimum. States the probe already recorded are adopted (re-parented to the shorter path,
+   with no reload) when the proof reaches them.
+
+`Exploration.levels_complete` says how deep the proof got; a channel at depth <= levels_complete
++ 1 is a proven minimum. The search ends when every channel type is found and proven, when the
+answer is complete (human minimum proven and `extra_levels` more levels searched for the other
+channels), or at a budget. A state is restored the cheapest way: load its nearest
+URL-addressable ancestor with the cookies and web storage it had, then replay only the taps
+since. No Scrapy imports: tests drive this with plain Playwright.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
+import itertools
 import logging
 import re
 import time
@@ -22,14 +35,17 @@ from urllib.parse import parse_qs, urlsplit
 from .detect import Detection, PageView, control_kind, detect, is_login_page, leads_to_login, relevance
 from .lexicon import Lexicon, default_lexicon
 from .page import EMPTY_STORAGE, Action, Outcome, PageDriver, Storage, url_key
-from .records import CHANNELS
+from .records import CHANNELS, HUMAN_CHANNELS
 
 logger = logging.getLogger(__name__)
 DIGITS_RE = re.compile(r"\d+")
 APP_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
-STOP_REASONS = ("all_channels_found", "explored_all", "max_clicks", "max_states", "time_limit", "restore_failed")
+STOP_REASONS = ("all_channels_found", "answer_complete", "explored_all", "max_clicks", "max_states", "time_limit",
+                "restore_failed")
+#: the probe only follows controls with some relevance (a label or link that reads like help)
+PROBE_MIN_SCORE = 0.5
 
 
 @dataclass
@@ -39,6 +55,12 @@ class Budget:
     max_clicks: int = 8
     max_states: int = 400
     time_limit_s: float = 300.0
+    #: share of the states and of the time the best-first probe may spend before the proof
+    probe_share: float = 0.25
+    #: once the human minimum h is proven, levels up to h + extra_levels are searched for the
+    #: other channels, then the search ends ("answer_complete"). 4: the deepest any channel
+    #: lay past the human minimum in our corpora.
+    extra_levels: int = 4
 
 
 @dataclass
@@ -61,6 +83,8 @@ class UIState:
     rank: tuple = ()
     queue: str = ""  # queue / waiting-for-an-agent text a tap brought up here: the crawler left at once
     queue_texts: frozenset = frozenset()  # queue-like texts visible (static ones are not a queue)
+    #: recorded by the probe and not yet reached by the proof: `depth` is an upper bound
+    probe: bool = False
 
 
 @dataclass
@@ -79,11 +103,25 @@ class Exploration:
     taps: list[dict] = field(default_factory=list)  # every tap made (audit: kind, label, url)
     budget_exhausted: bool = False
     stop_reason: str = ""
+    #: the deepest level d such that every state reachable in <= d taps was seen (-1: not even
+    #: the start page); a channel first seen at depth <= levels_complete + 1 is a proven minimum
+    levels_complete: int = -1
+    probe_states: int = 0  # states the best-first probe recorded
+    seconds_to_first_route: float | None = None  # search start -> first human channel seen
     offsite_links: set[str] = field(default_factory=set)
     load_errors: list[str] = field(default_factory=list)  # "URL: reason" of loads that failed
     login_wall: bool = False
     error: str | None = None
     duration_s: float = 0.0
+
+    def proven(self, channel: str) -> bool:
+        """True when the depth of `channel`'s first state is a proven minimum."""
+        sid = self.first.get(channel)
+        return sid is not None and self.states[sid].depth <= self.levels_complete + 1
+
+    def human_depth(self) -> int | None:
+        depths = [self.states[self.first[ch]].depth for ch in HUMAN_CHANNELS if ch in self.first]
+        return min(depths) if depths else None
 
     def path(self, state_id: int) -> list[UIState]:
         """States from the start (exclusive) to `state_id` (inclusive), in tap order."""
@@ -133,6 +171,9 @@ class Search:
         self.hover = hover  # desktop: menus that open on hover are opened (free, like scrolling)
         self.refused: set[str] = set()  # labels of controls after which a queue appeared
         self.login_links: dict[str, bool] = {}  # entry-point link -> redirects to a sign-in page
+        self._probing = False  # the best-first probe is running (its states' depths are upper bounds)
+        self.probe_memo: set[tuple] = set()
+        self._started = 0.0
 
     # ----------------------------------------------------------------- bookkeeping
     def _record(self, view: PageView, parent: UIState | None, action: Action | None, anchor: int | None,
@@ -171,13 +212,19 @@ class Search:
             if det is not None and det.href and self.login_links.get(url_key(det.href)):
                 del st.channels[name]  # its link only leads to a sign-in page: a login wall
                 self.result.login_wall = True
+        st.probe = self._probing
         self.result.states[sid] = st
         self.by_key[st.key] = sid
         self.result.states_explored += 1
+        self.result.probe_states += st.probe
         for name in st.channels:
-            if name not in self.result.first:
+            prev = self.result.first.get(name)
+            if prev is None or self.result.states[prev].depth > st.depth:
                 self.result.first[name] = sid
-                self.log(f"  {name} at {st.depth} taps: {st.channels[name].evidence[:80]!r} ({view.url})")
+                self.log(f"  {name} at {st.depth} taps{' (probe)' if st.probe else ''}: "
+                         f"{st.channels[name].evidence[:80]!r} ({view.url})")
+        if self.result.seconds_to_first_route is None and any(ch in st.channels for ch in HUMAN_CHANNELS):
+            self.result.seconds_to_first_route = round(time.monotonic() - self._started, 3)
         if st.login_page and parent is not None and self._support_bound(st, view):
             self.result.login_wall = True
         if any(leads_to_login(c, self.lex) and control_kind(c, self.lex) in ("human_connect", "callback")
@@ -264,7 +311,15 @@ class Search:
         return ""
 
     def _done(self) -> bool:
-        return all(ch in self.result.first for ch in CHANNELS)
+        """Every channel type found at a proven minimum."""
+        return all(self.result.proven(ch) for ch in CHANNELS)
+
+    def _answer_complete(self) -> bool:
+        """The human minimum is proven and `extra_levels` levels past it were searched."""
+        res = self.result
+        h = res.human_depth()
+        return (h is not None and any(res.proven(ch) for ch in HUMAN_CHANNELS)
+                and res.levels_complete >= h + self.budget.extra_levels)
 
     # ----------------------------------------------------------------- restore and expand
     async def restore(self, w: int, st: UIState) -> bool:
@@ -324,7 +379,8 @@ class Search:
 
     def _claim(self, st: UIState, action: Action) -> bool:
         """False when this action cannot lead anywhere new (a known URL, or the same control
-        in the same region already tapped from a state at most as deep)."""
+        in the same region already tapped from a state at most as deep). The probe keeps its
+        own memo: its states are not at their shallowest, so the proof taps those again."""
         if action.kind == "link":
             k = url_key(action.href)
             if k in self.loaded_urls:
@@ -334,11 +390,43 @@ class Search:
         # a site-wide widget (chat panel, drawer) does the same on every page
         where = "" if action.layer else url_key(st.url)
         sig = (where, action.frame, action.css, action.label, action.kind, action.value, action.ctx)
-        if sig in self.memo:
+        memo = self.probe_memo if self._probing else self.memo
+        if sig in memo:
             self.memo_skips += 1
             return False
-        self.memo.add(sig)
+        memo.add(sig)
         return True
+
+    def _probe_state_at(self, action: Action) -> UIState | None:
+        """The probe's state behind a link the proof is about to follow (no need to load it again)."""
+        if action.kind != "link":
+            return None
+        sid = self.loaded_urls.get(url_key(action.href), -1)
+        st = self.result.states.get(sid) if sid >= 0 else None
+        return st if st is not None and st.probe else None
+
+    def _adopt(self, known: UIState, parent: UIState, action: Action, anchor: int | None,
+               storage_in: Storage) -> None:
+        """The proof reached a state the probe recorded: it takes the proof's (shortest) path,
+        and so do the probe states below it."""
+        known.parent, known.action, known.rank = parent.id, action, rank_of(parent, action)
+        known.depth = parent.depth + (0 if action.kind == "hover" else 1)
+        known.anchor = known.id if anchor is None else anchor
+        known.storage_in = storage_in
+        known.probe = False
+        children: dict[int, list[UIState]] = {}
+        for s in self.result.states.values():
+            if s.probe and s.parent is not None:
+                children.setdefault(s.parent, []).append(s)
+        todo = [known]
+        while todo:
+            p = todo.pop()
+            for c in children.get(p.id, []):
+                c.depth = p.depth + (0 if c.action.kind == "hover" else 1)
+                c.rank = rank_of(p, c.action)
+                if c.anchor != c.id:  # reached by a tap on p's page: restored from p's anchor
+                    c.anchor = p.anchor
+                todo.append(c)
 
     async def expand(self, w: int, st: UIState, action: Action) -> UIState | None:
         """Take one action from `st` on page `w`; record the state it leads to if it is new."""
@@ -385,6 +473,11 @@ class Search:
         if key in self.by_key:
             known = self.result.states[self.by_key[key]]
             self.current[w] = known.id
+            if self._probing:
+                return None
+            if known.probe:
+                self._adopt(known, parent, action, anchor, storage_in)
+                return known
             self._reparent(known, parent, action, anchor, storage_in)
             return None
         storage_out = await driver.read_storage()
@@ -443,7 +536,14 @@ class Search:
             cur = self.current.get(w)
             idx = next((i for i, (st, _) in enumerate(pending[:400]) if st.id == cur), 0)
             st, action = pending.pop(idx)
-            if st.broken or not self._claim(st, action):
+            if st.broken:
+                continue
+            known = self._probe_state_at(action)
+            if known is not None:
+                self._adopt(known, st, action, None, st.storage_out)
+                nxt.append(known)
+                continue
+            if not self._claim(st, action):
                 continue
             why = self._out_of_budget()
             if why:
@@ -459,7 +559,7 @@ class Search:
                 nxt.append(child)
 
     async def run(self) -> Exploration:
-        started = time.monotonic()
+        started = self._started = time.monotonic()
         self._deadline = started + self.budget.time_limit_s
         res = self.result
         try:
@@ -507,11 +607,20 @@ class Search:
         self.current[0] = root.id
         self.loaded_urls[url_key(self.start_url)] = root.id
         self.loaded_urls[url_key(view.url)] = root.id
+        res.levels_complete = 0
+        await self._probe(root)
+        if res.stop_reason:
+            return
         level = [root]
+        complete = True  # every level so far expanded with no action dropped
         while level:
             depth = level[0].depth
+            self._settle_firsts()
             if self._done():
                 res.stop_reason = "all_channels_found"
+                return
+            if self._answer_complete():
+                res.stop_reason = "answer_complete"
                 return
             if depth >= self.budget.max_clicks:
                 res.budget_exhausted = any(s.actions for s in level)
@@ -521,12 +630,73 @@ class Search:
             level.sort(key=lambda s: (-(s.action.score if s.action else 0), s.id))
             pending = [(st, a) for st in level for a in st.actions]
             nxt: list[UIState] = []
+            dropped = res.dropped_actions
             await asyncio.gather(*(self._worker(w, pending, nxt) for w in range(len(self.drivers))))
             if res.stop_reason:
                 return
+            complete = complete and res.dropped_actions == dropped
+            if complete:
+                res.levels_complete = depth + 1
             nxt.sort(key=lambda s: s.id)
             level = nxt
         res.stop_reason = "explored_all"
+
+    async def _probe(self, root: UIState) -> None:
+        """Best-first: the most promising control anywhere, deeper first among equals, until a
+        human channel shows up or the probe's share of the budget is spent."""
+        share = self.budget.probe_share
+        if share <= 0:
+            return
+        res = self.result
+        max_states = max(1, int(self.budget.max_states * share))
+        deadline = self._started + self.budget.time_limit_s * share
+        heap: list = []
+        seq = itertools.count()
+
+        def push(st: UIState) -> None:
+            for a in st.actions:
+                depth = st.depth + (0 if a.kind == "hover" else 1)
+                if a.score >= PROBE_MIN_SCORE and depth <= self.budget.max_clicks:
+                    heapq.heappush(heap, (-a.score, -st.depth, a.order, next(seq), st, a))
+
+        def over() -> bool:
+            return (res.human_depth() is not None or res.probe_states >= max_states
+                    or time.monotonic() > deadline or bool(self._out_of_budget()))
+
+        busy = 0
+        wake = asyncio.Event()
+
+        async def work(w: int) -> None:
+            nonlocal busy
+            while not over():
+                if not heap:
+                    if busy == 0:
+                        break
+                    wake.clear()
+                    await wake.wait()
+                    continue
+                *_, st, action = heapq.heappop(heap)
+                if st.broken or not self._claim(st, action):
+                    continue
+                busy += 1
+                try:
+                    child = await self.expand(w, st, action)
+                finally:
+                    busy -= 1
+                    wake.set()
+                if child is not None:
+                    push(child)
+            wake.set()
+
+        push(root)
+        self._probing = True
+        try:
+            await asyncio.gather(*(work(w) for w in range(len(self.drivers))))
+        finally:
+            self._probing = False
+        if res.probe_states:
+            h = res.human_depth()
+            self.log(f"probe: {res.probe_states} states, " + (f"a human at {h} taps" if h is not None else "no human"))
 
 
 def rank_of(parent: UIState | None, action: Action | None) -> tuple:
