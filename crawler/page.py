@@ -156,6 +156,34 @@ class Storage:
 
 
 EMPTY_STORAGE = Storage()
+_SAME_SITE = {"lax": "Lax", "strict": "Strict", "none": "None"}
+
+
+def restorable_cookie(pairs) -> dict | None:
+    """A recorded cookie in the types `BrowserContext.add_cookies` demands, or None when it has
+    expired since. A state copied through JSON or text (a queue, a log) brings back numbers and
+    booleans as strings ("cookies[0].expires: expected float, got string"): they are read back
+    here, never passed on as they came."""
+    c = {k: v for k, v in dict(pairs).items() if k in COOKIE_FIELDS}
+    if "name" not in c or "value" not in c:
+        return None
+    c["name"], c["value"] = str(c["name"]), str(c["value"])
+    try:
+        expires = float(c.get("expires", -1))
+    except (TypeError, ValueError):
+        expires = -1.0
+    if expires > 0 and expires <= time.time():
+        return None
+    c["expires"] = expires if expires > 0 else -1
+    for key in ("httpOnly", "secure"):
+        value = c.get(key, False)
+        c[key] = value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1", "yes")
+    same = _SAME_SITE.get(str(c.get("sameSite", "Lax")).strip().lower(), "Lax")
+    c["sameSite"] = "Lax" if same == "None" and not c["secure"] else same  # None needs Secure
+    if not c.get("domain"):
+        return None
+    c.setdefault("path", "/")
+    return c
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -388,18 +416,21 @@ class PageDriver:
             return
         page = self.page
         await page.context.clear_cookies()
-        if st.cookies:
-            await page.context.add_cookies([dict(c) for c in st.cookies])
         if _origin(page.url) != _origin(url):
             if not (st.local or st.session):
+                # before the cookies go back: clearing the origin's data afterwards dropped them
                 await self._goto_blank_origin_storage(url)
+                await self._add_cookies(st.cookies)
                 self._storage_now = st.digest
                 return
+            await self._add_cookies(st.cookies)
             try:
                 await self._raw_goto(url)
             except PlaywrightError:
                 self._storage_now = ""
                 return
+        else:
+            await self._add_cookies(st.cookies)
         for _ in range(2):  # the page may be navigating by itself (timers, redirects)
             try:
                 await page.evaluate(
@@ -422,6 +453,23 @@ class PageDriver:
                                  {"origin": _origin(url), "storageTypes": "local_storage,cookies"})
         except PlaywrightError:
             pass
+
+    async def _add_cookies(self, stored: tuple) -> None:
+        """Put a state's cookies back exactly. One the browser refuses (expired meanwhile, a
+        rule changed) is skipped and logged: it must not stop the restore of the others."""
+        cookies = [c for c in (restorable_cookie(pairs) for pairs in stored) if c is not None]
+        if not cookies:
+            return
+        try:
+            await self.page.context.add_cookies(cookies)
+            return
+        except PlaywrightError as exc:
+            logger.debug("cookies refused together (%s): adding them one by one", str(exc).splitlines()[0])
+        for cookie in cookies:
+            try:
+                await self.page.context.add_cookies([cookie])
+            except PlaywrightError as exc:
+                logger.info("cookie %s not restored: %s", cookie.get("name"), str(exc).splitlines()[0][:200])
 
     # ----------------------------------------------------------------- loading and waiting
     async def _raw_goto(self, url: str):

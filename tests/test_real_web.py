@@ -5,6 +5,8 @@ evidence screenshots show what they claim, and allowed_domains with a port."""
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,8 +15,8 @@ from conftest import channels
 from playwright.async_api import async_playwright
 
 from crawler.browser import context_options, launch_options
-from crawler.config import url_allowed
-from crawler.page import Action, PageDriver
+from crawler.config import CrawlSettings, url_allowed
+from crawler.page import EMPTY_STORAGE, Action, PageDriver, Storage
 from crawler.robots import RobotsPolicy
 
 pytestmark = pytest.mark.browser
@@ -103,3 +105,83 @@ def test_a_site_that_links_to_disallowed_pages_everywhere_is_crawled_to_its_true
     paths = [p for _, host, p in crawl_site.server.requests if host == "w-refusals.localhost"]
     assert not [p for p in paths if p.startswith("/es/")] and "/files/app.apk" not in paths
     assert "t-offsite.localhost" not in {host for _, host, _ in crawl_site.server.requests}
+
+
+# ----------------------------------------------------------------------------- cookies
+def _cookie_set(cookies: list[dict]) -> list[tuple]:
+    return sorted(tuple(sorted(c.items())) for c in cookies)
+
+
+def test_cookies_of_every_kind_round_trip_through_a_saved_state(sites_server):
+    """read_storage -> apply_storage -> read gives the same cookies: Set-Cookie and script ones,
+    persistent (float expiry) and session (-1), httpOnly, Secure, SameSite Lax/Strict/None, a
+    path, a domain cookie, a quoted value; restored from another origin as well (about:blank,
+    an error page), and from a copy of the state written as JSON or as text."""
+    base = sites_server.url("w-cookies")
+
+    async def run() -> None:
+        async with driver_for(sites_server, "w-cookies") as d:
+            assert (await d.load(base)).kind == "navigated"
+            await d.perform(await tap_action(d, "Accept all"))
+            await d.load(base + "help/")
+            await d.perform(await tap_action(d, "Support"))
+            await d.load(base + "help/contact.html")
+            await d.load(base + "account.html")
+            before = await d.page.context.cookies()
+            st = await d.read_storage()
+
+            c = {x["name"]: x for x in before}
+            assert set(c) == {"visitor", "help_session", "route", "lang", "consent", "consent_sync", "help_tab"}
+            now = time.time()
+            assert (c["visitor"]["httpOnly"], c["visitor"]["sameSite"]) == (True, "Strict")
+            assert isinstance(c["visitor"]["expires"], float) and c["visitor"]["expires"] > now
+            assert (c["help_session"]["expires"], c["help_session"]["path"], c["help_session"]["httpOnly"]) == (-1, "/help", True)
+            assert (c["route"]["secure"], c["route"]["sameSite"], c["route"]["value"]) == (True, "None", "a%3Db")
+            assert c["route"]["expires"] > now
+            assert (c["lang"]["domain"], c["lang"]["value"]) == (".w-cookies.localhost", '"en-US"')
+            assert (c["consent"]["value"], c["consent"]["httpOnly"], c["consent"]["sameSite"]) == ("all", False, "Lax")
+            assert c["consent"]["expires"] > now  # set by script, persistent
+            assert (c["consent_sync"]["secure"], c["consent_sync"]["sameSite"], c["consent_sync"]["expires"]) == (True, "None", -1)
+            assert (c["help_tab"]["value"], c["help_tab"]["expires"]) == ("support", -1)
+
+            as_json = Storage(st.origin, tuple(tuple(tuple(kv) for kv in ck) for ck in json.loads(json.dumps(st.cookies))))
+            as_text = Storage(st.origin, tuple(tuple((k, str(v)) for k, v in ck) for ck in st.cookies))
+            expired = (("domain", "w-cookies.localhost"), ("expires", now - 60.5), ("httpOnly", False), ("name", "old"),
+                       ("path", "/"), ("sameSite", "Lax"), ("secure", False), ("value", "x"))
+            with_expired = Storage(st.origin, (*st.cookies, expired))
+            for label, state, start in (("same origin", st, base + "help/"), ("from about:blank", st, None),
+                                        ("from an error page", st, base + "private/contact.html"),
+                                        ("JSON copy", as_json, None), ("text copy", as_text, base),
+                                        ("with an expired cookie", with_expired, None)):
+                if start is None:
+                    await d.leave()
+                else:
+                    await d.load(start)
+                await d.apply_storage(EMPTY_STORAGE, base)
+                await d.page.context.clear_cookies()
+                assert await d.page.context.cookies() == []
+                await d.apply_storage(state, base + "help/contact.html")
+                assert _cookie_set(await d.page.context.cookies()) == _cookie_set(before), label
+                assert (await d.read_storage()).cookies == st.cookies, label
+
+            # the restored cookies are the ones the site reads: no consent wall, the remembered tab
+            assert (await d.load(base + "help/contact.html")).kind == "navigated"
+            view = await d.view()
+            text = " ".join(b["text"] for b in view.blocks)
+            assert "1-800-555-0172" in text and "Choose the Support topic first" not in text
+            assert not any(ctl.get("label") == "Accept all" for ctl in view.controls)
+
+    asyncio.run(run())
+
+
+def test_a_site_whose_content_depends_on_cookies_is_crawled_to_its_true_counts(crawl_site):
+    """One page, as on a remote site: every state is restored on the page that has just shown
+    another (an error page after a refused link included), with the cookies it had."""
+    r = crawl_site("w-cookies", settings=CrawlSettings(pages_per_local_app=1))
+    assert (r.status, r.clicks_to_human, r.human_channel, r.error) == ("found", 4, "phone", None)
+    assert channels(r) == {"email": 2, "phone": 4}
+    phone = next(h for h in r.channels if h.channel == "phone")
+    assert [s.label for s in phone.path] == ["Accept all", "Help topics", "Support", "Contact options"]
+    assert r.phone_numbers == ["+18005550172"]
+    assert r.restore_failures == 0
+    assert [e.split(": ", 1)[1] for e in r.load_errors] == ["disallowed by robots.txt"]
