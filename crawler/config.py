@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import os
 import re
 import reprlib
+import socket
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -45,6 +47,7 @@ _SLUG_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_IPV4_LEGACY_RE = re.compile(r"^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?$")
 
 _repr = reprlib.Repr()
 _repr.maxstring = 60
@@ -120,15 +123,63 @@ def _host_of(url: str) -> str | None:
         return None
 
 
+def _ip(host: str) -> str | None:
+    """Canonical text of an IP address host (IPv6 compressed, without brackets), or None.
+    IPv4 is read as browsers read it (127.1 and 0x7f.0.0.1 are 127.0.0.1)."""
+    host = host.strip("[]")
+    try:
+        return ipaddress.ip_address(host).compressed
+    except ValueError:
+        pass
+    if _IPV4_LEGACY_RE.match(host):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host.rstrip(".")))
+        except OSError:
+            return None
+    return None
+
+
+def _split_port(domain: str, raw: str) -> tuple[str, int | None]:
+    """`host[:port]` -> (host, port); `[v6]:port`, `[v6]` and a bare IPv6 address as well."""
+    if domain.startswith("["):
+        host, sep, rest = domain[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise ValueError(f"not a valid IPv6 address in brackets: {raw!r}")
+        port = rest[1:] if rest else None
+        if _ip(host) is None or ":" not in host:
+            raise ValueError(f"not a valid IPv6 address in brackets: {raw!r}")
+    elif domain.count(":") > 1:  # a bare IPv6 address has no port
+        if _ip(domain) is None:
+            raise ValueError(f"not a valid IPv6 address (write [addr]:port for a port): {raw!r}")
+        return _ip(domain) or domain, None
+    else:
+        host, sep, port = domain.partition(":")
+        port = port if sep else None
+    if port is not None and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"not a valid port (1-65535): {raw!r}")
+    return host, int(port) if port is not None else None
+
+
 def _normalize_domain(raw: str) -> str:
-    """Bare host name, lower-cased and IDNA-encoded; ValueError says what is wrong."""
-    domain = raw.strip().lower().rstrip(".")
+    """Host name (lower-cased, IDNA-encoded) or IP address, with an optional port:
+    `example.com`, `example.gov:8443`, `127.0.0.1:8080`, `[::1]:8080`. ValueError says what
+    is wrong."""
+    domain = raw.strip().lower()
     if not domain:
         raise ValueError("empty domain")
-    if "://" in domain or "/" in domain or ":" in domain or "@" in domain or "?" in domain:
+    if "://" in domain or "/" in domain or "@" in domain or "?" in domain or "#" in domain:
         raise ValueError(
-            f"must be a bare host name like 'example.com' (no scheme, path or port): {raw!r}"
+            f"must be a bare host name like 'example.com', with a port if only that one is allowed "
+            f"('example.com:8443'), no scheme or path: {raw!r}"
         )
+    host, port = _split_port(domain, raw)
+    suffix = f":{port}" if port is not None else ""
+    ip = _ip(host)
+    if ip is not None:
+        return (f"[{ip}]" if ":" in ip else ip) + suffix
+    domain = host.rstrip(".")
+    if not domain:
+        raise ValueError(f"empty host name: {raw!r}")
     if domain.startswith("."):
         raise ValueError(f"must not start with a dot (subdomains are allowed anyway): {raw!r}")
     if not domain.isascii():
@@ -138,17 +189,49 @@ def _normalize_domain(raw: str) -> str:
             raise ValueError(f"not a valid international domain name: {raw!r}") from None
     if len(domain) > 253 or not all(_LABEL_RE.match(label) for label in domain.split(".")):
         raise ValueError(f"not a valid host name: {raw!r}")
-    return domain
+    return domain + suffix
 
 
-def _host_matches(host: str, domains: list[str]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
+def domain_parts(domain: str) -> tuple[str, int | None, bool]:
+    """A normalized allowed domain as (host, port or None for any, is an IP address); an IPv6
+    host without brackets. Shared with the in-page popup guard so both read entries alike."""
+    host, port = _split_port(domain, domain)
+    ip = _ip(host)
+    return (ip, port, True) if ip is not None else (host, port, False)
+
+
+def _effective_port(url: str) -> int | None:
+    parts = urlsplit(url)
+    try:
+        return parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None
+
+
+def _host_matches(host: str, domains: list[str], port: int | None = None) -> bool:
+    """`host` (and `port`, the URL's own or its scheme's) is one of `domains` or a subdomain
+    of a named one; an IP address matches only itself; a domain with a port only that port."""
+    ip = _ip(host)
+    for d in domains:
+        try:
+            want, want_port, is_ip = domain_parts(d)
+        except ValueError:
+            continue
+        if want_port is not None and want_port != port:
+            continue
+        if is_ip:
+            if ip == want:
+                return True
+        elif ip is None and (host == want or host.endswith("." + want)):
+            return True
+    return False
 
 
 def url_allowed(url: str, domains: list[str]) -> bool:
-    """True for an http(s) URL on one of `domains` or a subdomain of one."""
+    """True for an http(s) URL on one of `domains` or a subdomain of one (on the port given
+    with the domain, if any)."""
     host = _host_of(url)
-    return host is not None and _host_matches(host, domains)
+    return host is not None and _host_matches(host, domains, _effective_port(url))
 
 
 # --------------------------------------------------------------------------- models
@@ -283,9 +366,10 @@ class AppConfig(_Strict):
     @model_validator(mode="after")
     def _start_url_allowed(self) -> AppConfig:
         host = _host_of(self.start_url)
-        if host is None or not _host_matches(host, self.allowed_domains):
+        if host is None or not url_allowed(self.start_url, self.allowed_domains):
+            port = _effective_port(self.start_url)
             raise ValueError(
-                f"start_url: host {host!r} is not one of allowed_domains "
+                f"start_url: host {host!r} (port {port}) is not one of allowed_domains "
                 f"{self.allowed_domains} nor a subdomain of one"
             )
         return self

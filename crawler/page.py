@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 from playwright.async_api import CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
+from .config import domain_parts
 from .detect import PageView
 from .politeness import host_gate
 
@@ -34,7 +35,8 @@ logger = logging.getLogger(__name__)
 AGENT_JS = resources.files("crawler").joinpath("js/agent.js").read_text(encoding="utf-8")
 DOWNLOAD_RE = re.compile(r"\.(apk|ipa|exe|dmg|msi|zip|rar|7z|gz|pdf|docx?|xlsx?|pptx?|mp4|mp3)$", re.I)
 # window.open() towards another domain opens nothing: the new window's first request would
-# leave before a guard could be attached to it.
+# leave before a guard could be attached to it. `allowed`: [host, port or null, is an IP] per
+# allowed domain, read as config.url_allowed reads them (a port given allows only that port).
 POPUP_GUARD_JS = """(() => {
   const allowed = __ALLOWED__;
   const ok = (u) => {
@@ -42,8 +44,11 @@ POPUP_GUARD_JS = """(() => {
       const url = new URL(u, location.href);
       if (url.protocol === 'about:' || url.protocol === 'blob:') return true;
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-      const host = url.hostname.toLowerCase().replace(/\\.$/, '');
-      return allowed.some((d) => host === d || host.endsWith('.' + d));
+      let host = url.hostname.toLowerCase().replace(/\\.$/, '');
+      if (host.startsWith('[')) host = host.slice(1, -1);  // IPv6, compressed by the URL parser
+      const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+      return allowed.some(([d, p, ip]) => (p === null || p === port)
+        && (ip ? host === d : host === d || host.endsWith('.' + d)));
     } catch (e) { return false; }
   };
   const refuse = (u) => {
@@ -277,7 +282,7 @@ class PageDriver:
         page = self.page
         await page.add_init_script(AGENT_JS)
         if self.allowed_domains is not None:
-            await page.add_init_script(POPUP_GUARD_JS.replace("__ALLOWED__", json.dumps(list(self.allowed_domains))))
+            await page.add_init_script(POPUP_GUARD_JS.replace("__ALLOWED__", json.dumps(popup_guard_domains(self.allowed_domains))))
         page.on("dialog", self._on_dialog)
         page.context.on("page", self._on_popup)
         page.on("download", self._on_download)
@@ -814,6 +819,17 @@ class PageDriver:
             logger.warning("screenshot failed: %s", exc)
             return None
         return str(path)
+
+
+def popup_guard_domains(domains: list[str]) -> list[list]:
+    """Allowed domains as the in-page popup guard reads them: [host, port or None, is an IP]."""
+    out = []
+    for d in domains:
+        try:
+            out.append(list(domain_parts(d)))
+        except ValueError:
+            logger.warning("allowed domain %r not understood: the popup guard leaves it out", d)
+    return out
 
 
 def _refused_main_frame(request, page: Page) -> bool:

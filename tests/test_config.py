@@ -204,7 +204,12 @@ def test_start_url_not_in_allowed_domains() -> None:
     [
         "[https://acme-air.example]",
         "[acme-air.example/help]",
-        "[acme-air.example:443]",
+        "[acme-air.example:0]",
+        "[acme-air.example:65536]",
+        "[acme-air.example:https]",
+        "['acme-air.example:']",
+        "['[::1']",
+        "['::zz']",
         "['']",
         "[]",
         "acme-air.example",
@@ -444,3 +449,62 @@ def test_config_error_is_one_line_per_problem_and_capped() -> None:
     msg = _error("apps:\n" + apps)
     lines = msg.splitlines()
     assert len(lines) == 51 and lines[-1].startswith("... and ")
+
+
+# ----------------------------------------------------------------------------- allowed domains with ports
+@pytest.mark.parametrize(
+    "start_url,domains,normalized",
+    [
+        ("https://acme-air.example/", "[acme-air.example:443]", ["acme-air.example:443"]),
+        ("https://m.example.gov:8443/help", "[Example.GOV:8443]", ["example.gov:8443"]),
+        ("http://127.0.0.1:8080/", "['127.0.0.1:8080']", ["127.0.0.1:8080"]),
+        ("http://localhost:8765/", "['localhost:8765']", ["localhost:8765"]),
+        ("http://[::1]:8080/", "['[::1]:8080']", ["[::1]:8080"]),
+        ("http://[::1]/", "['::1', '[0:0::1]']", ["[::1]"]),
+        ("http://10.0.0.7/", "[10.0.0.7]", ["10.0.0.7"]),
+        ("https://bücher.example:8443/", "['bücher.example:8443']", ["xn--bcher-kva.example:8443"]),
+    ],
+)
+def test_allowed_domains_with_a_port_or_an_ip_address(start_url: str, domains: str, normalized: list[str]) -> None:
+    cfg = parse_config(_app_with(start_url=start_url, allowed_domains=domains), SRC)
+    assert cfg.apps[0].allowed_domains == normalized
+
+
+def test_a_start_url_on_another_port_is_refused_with_the_port_named() -> None:
+    msg = _error(_app_with(start_url="http://127.0.0.1:8081/", allowed_domains="['127.0.0.1:8080']"))
+    assert "start_url: host '127.0.0.1' (port 8081) is not one of allowed_domains" in msg
+
+
+@pytest.mark.parametrize(
+    "url,allowed",
+    [
+        ("https://example.gov:8443/x", True),
+        ("https://help.example.gov:8443/x", True),  # a subdomain, on the port given
+        ("https://example.gov/x", False),  # 443: not the port given
+        ("http://example.gov:8080/x", False),
+        ("https://evil-example.gov:8443/", False),
+        ("http://127.0.0.1:8080/a", True),
+        ("http://127.0.0.1:8081/a", False),
+        ("http://127.0.0.1/a", False),
+        ("http://1.127.0.0.1:8080/", False),  # an IP address has no subdomains
+        ("http://[::1]:8080/", True),
+        ("http://[0:0:0:0:0:0:0:1]:8080/", True),
+        ("http://[::1]:8081/", False),
+        ("http://localhost:8765/", True),
+        ("http://app.localhost:8765/", True),
+        ("http://localhost:8766/", False),
+        ("http://plain.example/", True),  # no port given: any port
+        ("https://cdn.plain.example:9443/", True),
+        ("http://10.0.0.7:1234/", True),
+        ("http://10.0.0.8/", False),
+        ("ftp://plain.example/", False),
+    ],
+)
+def test_url_allowed_reads_ports_and_ip_addresses(url: str, allowed: bool) -> None:
+    from crawler.config import url_allowed
+
+    domains = ["example.gov:8443", "127.0.0.1:8080", "[::1]:8080", "localhost:8765", "plain.example", "10.0.0.7"]
+    assert url_allowed(url, domains) is allowed
+    app = AppConfig(id="a", name="a", category="test", region="US", start_url="http://plain.example/",
+                    allowed_domains=domains)
+    assert app.is_allowed(url) is allowed

@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from conftest import channels
+from conftest import TEST_SITES, channels, make_app
 from playwright.async_api import async_playwright
 
-from crawler.browser import context_options, launch_options
+from crawler.app_crawl import crawl_app
+from crawler.browser import NavigationGuard, context_options, launch_options
 from crawler.config import CrawlSettings, url_allowed
-from crawler.page import EMPTY_STORAGE, Action, PageDriver, Storage
+from crawler.demo.server import FixtureServer
+from crawler.page import EMPTY_STORAGE, POPUP_GUARD_JS, Action, PageDriver, Storage, popup_guard_domains
 from crawler.robots import RobotsPolicy
 
 pytestmark = pytest.mark.browser
@@ -185,3 +187,64 @@ def test_a_site_whose_content_depends_on_cookies_is_crawled_to_its_true_counts(c
     assert r.phone_numbers == ["+18005550172"]
     assert r.restore_failures == 0
     assert [e.split(": ", 1)[1] for e in r.load_errors] == ["disallowed by robots.txt"]
+
+
+# ----------------------------------------------------------------------------- allowed domains with a port
+PORT_DOMAINS = ["example.gov:8443", "127.0.0.1:8080", "[::1]:8080", "localhost:8765", "plain.example", "10.0.0.7"]
+PORT_URLS = [
+    "https://example.gov:8443/x", "https://help.example.gov:8443/x", "https://example.gov/x", "http://example.gov:8443/",
+    "https://evil-example.gov:8443/", "http://127.0.0.1:8080/a", "http://127.0.0.1:8081/a", "http://127.0.0.1/a",
+    "http://127.1:8080/", "http://[::1]:8080/", "http://[0:0:0:0:0:0:0:1]:8080/", "http://[::1]:8081/",
+    "http://localhost:8765/", "http://app.localhost:8765/", "http://localhost:8766/", "http://plain.example/",
+    "https://cdn.plain.example:9443/", "http://10.0.0.7:1234/", "http://10.0.0.8/", "http://PLAIN.example./",
+]
+
+
+def test_the_popup_guard_and_the_request_guards_read_ports_as_the_config_does():
+    """config.url_allowed, the request guard (browser.NavigationGuard) and the in-page
+    window.open() guard give the same answer for every URL."""
+
+    async def run() -> list[tuple[str, bool, bool, bool]]:
+        guard = NavigationGuard(lambda url: url_allowed(url, PORT_DOMAINS))
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(**launch_options())
+            try:
+                page = await browser.new_page()
+                # the guard's own `ok`, reached through a hook added to its text for this test
+                script = POPUP_GUARD_JS.replace("__ALLOWED__", repr(popup_guard_domains(PORT_DOMAINS)).replace("None", "null")
+                                                .replace("True", "true").replace("False", "false"))
+                await page.evaluate(script.replace("const refuse =", "window.__guardOk = ok; const refuse ="))
+                out = []
+                for url in PORT_URLS:
+                    in_page = await page.evaluate("(u) => window.__guardOk(u)", url)
+                    out.append((url, url_allowed(url, PORT_DOMAINS), await guard.may_load(url), in_page))
+                return out
+            finally:
+                await browser.close()
+
+    disagreements = [row for row in asyncio.run(run()) if len(set(row[1:])) != 1]
+    assert disagreements == []
+
+
+def test_an_app_allowed_on_one_port_never_requests_another_port_of_its_host(sites_server, tmp_path):
+    """allowed_domains `w-port.localhost:<port>`: the same site on another port (a link, a
+    window.open() and a navigating button lead there) is never requested."""
+    with FixtureServer(TEST_SITES).start() as mirror:
+        start = sites_server.url("w-port", f"/?mirror={mirror.port}")
+        app = make_app(sites_server, "w-port", start_url=start, allowed_domains=[f"w-port.localhost:{sites_server.port}"])
+        assert app.allowed_domains == [f"w-port.localhost:{sites_server.port}"]
+
+        async def crawl():
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(**launch_options())
+                try:
+                    page = await (await browser.new_context(**context_options(app.device))).new_page()
+                    return await crawl_app(page, app, CrawlSettings(pages_per_local_app=2), tmp_path, "test")
+                finally:
+                    await browser.close()
+
+        r = asyncio.run(crawl())
+        assert mirror.requests == []
+    assert (r.status, r.clicks_to_human, r.human_channel, r.error) == ("found", 2, "phone", None)
+    assert r.phone_numbers == ["+18005550173"]
+    assert f"http://w-port.localhost:{mirror.port}/contact.html" in r.offsite_links
