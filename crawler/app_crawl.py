@@ -77,7 +77,8 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                 helpers.append(helper)
                 drivers.append(helper)
             search = Search(driver, app.start_url, app.region,
-                            Budget(app.max_clicks, app.max_states, app.time_limit_s), lexicon=lex,
+                            Budget(app.max_clicks, app.max_states, app.time_limit_s,
+                                   probe_share=settings.probe_share, extra_levels=settings.extra_levels), lexicon=lex,
                             log=log.debug, helpers=helpers, hover=app.device == "desktop")
             ex = await search.run()
             shots = output / screenshot_dir(run_id, app.id) if output else None

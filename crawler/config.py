@@ -269,6 +269,11 @@ class CrawlSettings(_Strict):
     #: crawl apps whose locale has no lexicon (read with every language's words): a logged
     #: research override, since the crawler cannot understand their controls
     allow_unknown_locale: bool = False
+    #: share of max_states and time_limit_s the best-first probe may spend finding a first
+    #: route before the breadth-first proof (0: proof only); see README "How the search works"
+    probe_share: float = Field(0.25, ge=0, le=1, allow_inf_nan=False)
+    #: once the human minimum is proven, levels searched past it for the other channels
+    extra_levels: int = Field(4, ge=0, le=50)
 
     @field_validator("user_agent_suffix")
     @classmethod

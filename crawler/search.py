@@ -643,7 +643,8 @@ class Search:
 
     async def _probe(self, root: UIState) -> None:
         """Best-first: the most promising control anywhere, deeper first among equals, until a
-        human channel shows up or the probe's share of the budget is spent."""
+        human channel shows up or the probe's share of the budget is spent. On one page, in a
+        fixed order, so that the route found (and so an unproven count) does not depend on timing."""
         share = self.budget.probe_share
         if share <= 0:
             return
@@ -663,35 +664,16 @@ class Search:
             return (res.human_depth() is not None or res.probe_states >= max_states
                     or time.monotonic() > deadline or bool(self._out_of_budget()))
 
-        busy = 0
-        wake = asyncio.Event()
-
-        async def work(w: int) -> None:
-            nonlocal busy
-            while not over():
-                if not heap:
-                    if busy == 0:
-                        break
-                    wake.clear()
-                    await wake.wait()
-                    continue
+        push(root)
+        self._probing = True  # one page, in order: the route found does not depend on timing
+        try:
+            while heap and not over():
                 *_, st, action = heapq.heappop(heap)
                 if st.broken or not self._claim(st, action):
                     continue
-                busy += 1
-                try:
-                    child = await self.expand(w, st, action)
-                finally:
-                    busy -= 1
-                    wake.set()
+                child = await self.expand(0, st, action)
                 if child is not None:
                     push(child)
-            wake.set()
-
-        push(root)
-        self._probing = True
-        try:
-            await asyncio.gather(*(work(w) for w in range(len(self.drivers))))
         finally:
             self._probing = False
         if res.probe_states:
