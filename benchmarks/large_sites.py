@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         measured = m["clicks_to_human"] if m else "missing"
         ok = m is not None and measured == t["clicks_to_human"]
         first = _value(r, "seconds_to_first_route")
+        first_known = first_known or "seconds_to_first_route" in r  # the column exists (null: no route)
         if first is not None:
-            first_known = True
             first_quarter += float(first) <= budget[site.id] / 4
         rows.append([
             site.id, "footer" if site.footer_shortcut else "help",
