@@ -38,8 +38,10 @@ async def record_evidence(driver: PageDriver, ex: Exploration, start_url: str, r
         det = target.channels[channel]
         key = tuple(s.id for s in states)
         if key not in replays:
+            here = {c: target.channels[c].evidence for c, s in sorted(ex.first.items())
+                    if s == sid and c in target.channels}
             replays[key] = await _replay(driver, ex, states, start_url, region, lex, shots_dir, rel_root,
-                                         "-".join(_safe(c) for c, s in sorted(ex.first.items()) if s == sid) or channel)
+                                         "-".join(_safe(c) for c in here) or channel, here)
         steps, final_shot, seen = replays[key]
         if channel not in seen:
             logger.warning("replay of %s path did not show %s again: %s", start_url, channel,
@@ -53,7 +55,9 @@ async def record_evidence(driver: PageDriver, ex: Exploration, start_url: str, r
 
 
 async def _replay(driver: PageDriver, ex: Exploration, states, start_url: str, region: str, lex: Lexicon,
-                  shots_dir: Path | None, rel_root: Path | None, name: str):
+                  shots_dir: Path | None, rel_root: Path | None, name: str, evidence: dict[str, str] | None = None):
+    """Replay one path from a fresh start; `evidence`: channel -> evidence text recorded by the
+    search, outlined in the final screenshot (as the replay shows it, if it does)."""
     await driver.apply_storage(EMPTY_STORAGE, start_url)
     await driver.page.context.clear_cookies()
     outcome = await driver.load(start_url)
@@ -73,13 +77,19 @@ async def _replay(driver: PageDriver, ex: Exploration, states, start_url: str, r
         steps.append(Step(label=action.display_label[:500], role=action.role or action.tag, selector=action.css,
                           url_before=before, url_after=driver.page.url, screenshot=shot))
     view = await driver.view()
-    seen = set(detect(view, lex, region))
-    final = await _shot(driver, shots_dir / f"{name}-final.png", rel_root) if shots_dir is not None else None
-    return steps, final, seen
+    found = detect(view, lex, region)
+    final = None
+    if shots_dir is not None:
+        # the evidence itself, wherever it is on the page: outlined and scrolled into view, or
+        # the whole page when it does not fit in one screen
+        texts = [found[c].evidence if c in found else text for c, text in (evidence or {}).items()]
+        in_view = await driver.show_evidence(texts)
+        final = await _shot(driver, shots_dir / f"{name}-final.png", rel_root, full_page=not in_view)
+    return steps, final, set(found)
 
 
-async def _shot(driver: PageDriver, path: Path, rel_root: Path | None) -> str | None:
-    saved = await driver.screenshot(path)
+async def _shot(driver: PageDriver, path: Path, rel_root: Path | None, full_page: bool = False) -> str | None:
+    saved = await driver.screenshot(path, full_page=full_page)
     if saved is None:
         return None
     return str(path.relative_to(rel_root)) if rel_root else str(path)

@@ -811,10 +811,49 @@ class PageDriver:
         except PlaywrightError:
             return False
 
-    async def screenshot(self, path: Path) -> str | None:
+    async def show_evidence(self, texts: list[str]) -> bool:
+        """Outline where each evidence text is printed (main frame, then visible child frames)
+        and bring it into view; True when all of it is inside the viewport now, so a viewport
+        screenshot shows it (else the whole page is taken)."""
+        texts = [t for t in texts if t]
+        if not texts:
+            return True
+        left = list(texts)
+        views: list[bool] = []  # per frame that holds evidence: all of it inside the viewport
+        for idx, frame in enumerate(self.included_frames()):
+            if not left:
+                break
+            if idx > 0:
+                if not await _frame_visible(frame):
+                    continue
+                try:  # an evidence inside a frame is only in view with its frame
+                    el = await frame.frame_element()
+                    await el.evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
+                except PlaywrightError:
+                    continue
+            try:
+                here = [t for t in left if await frame.evaluate(
+                    "(t) => window.__reach ? !!window.__reach.findEvidence(t) : false", t)]
+                if not here:
+                    continue
+                shown = await frame.evaluate("(ts) => window.__reach.showEvidence(ts)", here)
+            except PlaywrightError:
+                continue
+            views.append(bool(shown.get("inView")))
+            left = [t for t in left if t not in here]
+        # evidence in two frames: bringing the second into view may have moved the first away
+        return not left and len(views) == 1 and views[0]
+
+    async def screenshot(self, path: Path, full_page: bool = False) -> str | None:
+        """A PNG of what the user sees now, taken once scrolling has come to rest (a smooth
+        scroll still under way would move the outlined control out of the picture)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            await self.page.screenshot(path=str(path), timeout=10_000)
+            await self.page.main_frame.evaluate("() => window.__reach ? window.__reach.scrollIdle(1500) : true")
+        except PlaywrightError:
+            pass
+        try:
+            await self.page.screenshot(path=str(path), timeout=10_000, full_page=full_page)
         except PlaywrightError as exc:
             logger.warning("screenshot failed: %s", exc)
             return None

@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from conftest import TEST_SITES, channels, make_app
@@ -248,3 +249,66 @@ def test_an_app_allowed_on_one_port_never_requests_another_port_of_its_host(site
     assert (r.status, r.clicks_to_human, r.human_channel, r.error) == ("found", 2, "phone", None)
     assert r.phone_numbers == ["+18005550173"]
     assert f"http://w-port.localhost:{mirror.port}/contact.html" in r.offsite_links
+
+
+# ----------------------------------------------------------------------------- evidence screenshots
+OUTLINE_RGB = (0xE0, 0x21, 0x8A)  # the outline agent.js draws around a tapped control or the evidence
+
+
+def outline_ring(png: Path) -> tuple[int, int, int, int] | None:
+    """The box of the outline drawn in a screenshot, when the whole ring is inside the picture
+    (its four sides drawn, none cut by an edge); None otherwise."""
+    image = pytest.importorskip("PIL.Image").open(png).convert("RGB")
+    w, h = image.size
+    raw = image.tobytes()
+    hits = [i // 3 for i in range(0, len(raw), 3) if abs(raw[i] - OUTLINE_RGB[0]) < 24
+            and abs(raw[i + 1] - OUTLINE_RGB[1]) < 24 and abs(raw[i + 2] - OUTLINE_RGB[2]) < 24]
+    if not hits:
+        return None
+    xs, ys = [i % w for i in hits], [i // w for i in hits]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    if x0 == 0 or y0 == 0 or x1 == w - 1 or y1 == h - 1 or x1 - x0 < 20 or y1 - y0 < 20:
+        return None
+    on = set(hits)
+
+    def share(points: list[int]) -> float:
+        return sum(1 for i in points if i in on) / len(points)
+
+    sides = [
+        [y0 * w + x for x in range(x0, x1 + 1)], [y1 * w + x for x in range(x0, x1 + 1)],
+        [y * w + x0 for y in range(y0, y1 + 1)], [y * w + x1 for y in range(y0, y1 + 1)],
+    ]
+    return (x0, y0, x1, y1) if all(share(side) > 0.9 for side in sides) else None
+
+
+def test_evidence_screenshots_show_the_control_and_the_evidence_below_the_fold(crawl_site):
+    """w-scroll: `scroll-behavior: smooth`, the control far down the start page and the number
+    far down the contact page. The step screenshot is taken once the scroll has ended, with the
+    tapped control inside it; the final one shows the number, outlined."""
+    r = crawl_site("w-scroll", settings=CrawlSettings(pages_per_local_app=1))
+    assert (r.status, r.clicks_to_human, r.human_channel) == ("found", 1, "phone")
+    phone = next(h for h in r.channels if h.channel == "phone")
+    assert phone.evidence_text == "(844) 875-6446"
+    step = crawl_site.output / phone.path[0].screenshot
+    final = crawl_site.output / phone.screenshot
+    assert outline_ring(step) is not None, "the tapped control is not (wholly) in its step screenshot"
+    assert outline_ring(final) is not None, "the number is not (wholly) in the final screenshot"
+
+
+def test_evidence_that_does_not_fit_one_screen_is_shown_on_the_whole_page(sites_server, tmp_path):
+    """Two numbers a screen apart: both are outlined and the final screenshot is the whole page."""
+    base = sites_server.url("w-scroll")
+
+    async def run() -> tuple[bool, Path | None, bool]:
+        async with driver_for(sites_server, "w-scroll") as d:
+            await d.load(base + "contact.html")
+            alone = await d.show_evidence(["(844) 875-6446"])
+            await d.load(base + "contact.html")
+            both = await d.show_evidence(["(844) 875-6446", "Section 1. Our stores open"])
+            shot = await d.screenshot(tmp_path / "both.png", full_page=not both)
+            return alone, Path(shot) if shot else None, both
+
+    alone, shot, both = asyncio.run(run())
+    assert alone is True and both is False and shot is not None
+    image = pytest.importorskip("PIL.Image").open(shot)
+    assert image.size[1] > 2 * 839 * 1.5  # the whole page, not one screen

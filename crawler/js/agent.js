@@ -612,15 +612,96 @@
     walk(document.documentElement);
     return seen[0] || null;
   }
-  function outline(el) {
+  // Evidence screenshots: the outlined element is brought into view at once (`instant`
+  // overrides a page's `scroll-behavior: smooth`, which would still be scrolling when the
+  // screenshot is taken), then the crawler waits until nothing moves any more.
+  let watched = null;
+  async function outline(el) {
     if (!el) return false;
-    el.scrollIntoView({ block: 'center', inline: 'nearest' });
+    el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
     el.style.setProperty('outline', '4px solid #e0218a', 'important');
     el.style.setProperty('outline-offset', '2px', 'important');
+    watched = el;
+    await scrollIdle(1500);
     return true;
   }
+  // Until the scroll position and the watched element's place have not changed for three
+  // frames (a smooth scroll started by the page itself ends too), at most `maxMs`.
+  async function scrollIdle(maxMs) {
+    const start = performance.now();
+    const where = () => {
+      const el = document.scrollingElement || document.documentElement;
+      const r = watched && watched.isConnected ? watched.getBoundingClientRect() : null;
+      return [el.scrollLeft, el.scrollTop, r ? Math.round(r.left) : 0, r ? Math.round(r.top) : 0].join(',');
+    };
+    let last = where();
+    let still = 0;
+    while (still < 3 && performance.now() - start < maxMs) {
+      await frames();
+      const now = where();
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
+    return still >= 3;
+  }
+  // Where a channel's evidence is printed: the smallest visible element whose visible text
+  // holds `text` (a number, an address, an assistant's words), or a control or field with that
+  // name, through open shadow roots.
+  function findEvidence(text) {
+    const want = norm(text).toLowerCase();
+    if (!want) return null;
+    let found = null;
+    const visit = (n) => {
+      if (found) return '';
+      if (n.nodeType === 3) return n.data;
+      if (n.nodeType !== 1) return '';
+      const tag = n.tagName;
+      if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'TEMPLATE' || tag === 'NOSCRIPT') return '';
+      const s = styleOf(n);
+      if (s.display !== 'contents' && !rendered(n)) return '';
+      let t = '';
+      for (const k of kids(n)) {
+        t += visit(k);
+        if (found) return '';
+      }
+      if (tag === 'IMG' && n.alt) t += ' ' + n.alt + ' ';
+      if (tag !== 'HTML' && tag !== 'BODY' && s.display !== 'contents' && onScreen(n)) {
+        const named = isInteractive(n, s) || tag === 'TEXTAREA' || tag === 'INPUT' || tag === 'LABEL';
+        if (norm(t).toLowerCase().includes(want) || (named && norm(accessibleName(n)).toLowerCase() === want)) {
+          found = n;
+          return '';
+        }
+      }
+      return INLINE.test(s.display) ? t : t + ' ';
+    };
+    cache = { style: new Map(), clip: new Map(), sib: new Map() };
+    try { visit(document.documentElement); } finally { cache = null; }
+    return found;
+  }
+  // Outline the evidence of each text, bring the first into view; say whether all of them are
+  // inside the viewport now (else the crawler takes the whole page).
+  async function showEvidence(texts) {
+    const els = [];
+    for (const t of texts) {
+      const el = findEvidence(t);
+      if (el && !els.includes(el)) els.push(el);
+    }
+    if (!els.length) return { found: 0, inView: false };
+    for (const el of els) {
+      el.style.setProperty('outline', '4px solid #e0218a', 'important');
+      el.style.setProperty('outline-offset', '2px', 'important');
+    }
+    els[0].scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
+    watched = els[0];
+    await scrollIdle(1500);
+    const inView = els.every((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+    });
+    return { found: els.length, inView };
+  }
   Object.defineProperty(window, '__reach', {
-    value: Object.freeze({ waitSettled, snapshot, target, outline, accessibleName, needsScroll, lazyLeft, scrollStep, scrollHome, hoverTargets }),
+    value: Object.freeze({ waitSettled, snapshot, target, outline, accessibleName, needsScroll, lazyLeft, scrollStep, scrollHome, hoverTargets, scrollIdle, findEvidence, showEvidence }),
     enumerable: false, configurable: false, writable: false,
   });
 })();
