@@ -22,6 +22,7 @@ from .measure import build_result, record_evidence
 from .page import PageDriver
 from .records import AppResult
 from .robots import HostRules, RobotsPolicy, robots_agent
+from .routes import previous_routes
 from .search import Budget, Search
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
             search = Search(driver, app.start_url, app.region,
                             Budget(app.max_clicks, app.max_states, app.time_limit_s,
                                    probe_share=settings.probe_share, extra_levels=settings.extra_levels), lexicon=lex,
-                            log=log.debug, helpers=helpers, hover=app.device == "desktop")
+                            log=log.debug, helpers=helpers, hover=app.device == "desktop",
+                            routes=previous_routes(output, run_id, app.id) if settings.replay_previous_routes else [])
             ex = await search.run()
             shots = output / screenshot_dir(run_id, app.id) if output else None
             if shots is not None:

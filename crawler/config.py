@@ -274,6 +274,9 @@ class CrawlSettings(_Strict):
     probe_share: float = Field(0.25, ge=0, le=1, allow_inf_nan=False)
     #: once the human minimum is proven, levels searched past it for the other channels
     extra_levels: int = Field(4, ge=0, le=50)
+    #: a run first replays the shortest human routes of the latest earlier run in the same
+    #: output (cheap confirmation, early upper bound; `previous_route` says if they still work)
+    replay_previous_routes: bool = True
 
     @field_validator("user_agent_suffix")
     @classmethod

@@ -345,6 +345,16 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "this column existed.",
                 "4.2",
             ),
+            _field(
+                "previous_route",
+                pa.string(),
+                "The latest earlier run (same output) that found a human for this app: its shortest "
+                "human route was replayed first, tap by tap. confirmed: the same taps still show the "
+                "same channel; changed: they no longer do (news in itself). Null if there was no "
+                "earlier route, the replay is off (replay_previous_routes: false), and in runs "
+                "written before this column existed.",
+                "confirmed",
+            ),
         ],
     ),
     "channels": _schema(
@@ -616,6 +626,7 @@ def rows_for(result: AppResult, run_id: str) -> dict[str, list[dict[str, Any]]]:
         "min_proven": result.min_proven,
         "levels_complete": result.levels_complete,
         "seconds_to_first_route": result.seconds_to_first_route,
+        "previous_route": result.previous_route,
     }
     channels: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []

@@ -111,7 +111,7 @@ def build_result(app, ex: Exploration, hits: dict[str, ChannelHit], crawled_at: 
         load_errors=list(ex.load_errors), restore_failures=ex.restore_failures,
         contact_queues=list(ex.queues),
         levels_complete=ex.levels_complete if ex.levels_complete >= 0 else None,
-        seconds_to_first_route=ex.seconds_to_first_route,
+        seconds_to_first_route=ex.seconds_to_first_route, previous_route=ex.previous_route,
     )
     phones: list[str] = []
     for st in sorted(ex.states.values(), key=lambda s: (s.depth, s.rank, s.id)):  # not discovery order

@@ -81,3 +81,4 @@ class AppResult:
     min_proven: bool | None = None  # clicks_to_human is a proven minimum (None: no human found)
     levels_complete: int | None = None  # deepest level explored completely (None: search never ran)
     seconds_to_first_route: float | None = None  # search start -> first human channel seen
+    previous_route: str | None = None  # the previous run's shortest human route: confirmed | changed

@@ -36,6 +36,7 @@ from .detect import Detection, PageView, control_kind, detect, is_login_page, le
 from .lexicon import Lexicon, default_lexicon
 from .page import EMPTY_STORAGE, Action, Outcome, PageDriver, Storage, url_key
 from .records import CHANNELS, HUMAN_CHANNELS
+from .routes import Route, RouteStep
 
 logger = logging.getLogger(__name__)
 DIGITS_RE = re.compile(r"\d+")
@@ -108,6 +109,9 @@ class Exploration:
     levels_complete: int = -1
     probe_states: int = 0  # states the best-first probe recorded
     seconds_to_first_route: float | None = None  # search start -> first human channel seen
+    #: the previous run's shortest human route, replayed first: "confirmed" (same taps show the
+    #: same channel), "changed" (they no longer do), None (no earlier route)
+    previous_route: str | None = None
     offsite_links: set[str] = field(default_factory=set)
     load_errors: list[str] = field(default_factory=list)  # "URL: reason" of loads that failed
     login_wall: bool = False
@@ -153,7 +157,8 @@ class Search:
 
     def __init__(self, driver: PageDriver, start_url: str, region: str, budget: Budget,
                  lexicon: Lexicon | None = None, log: Callable[[str], None] | None = None,
-                 helpers: list[PageDriver] | None = None, hover: bool = False) -> None:
+                 helpers: list[PageDriver] | None = None, hover: bool = False,
+                 routes: list[Route] | None = None) -> None:
         self.driver = driver
         self.drivers = [driver, *(helpers or [])]
         self.current: dict[int, int | None] = {}  # driver index -> state the page shows now
@@ -174,6 +179,7 @@ class Search:
         self._probing = False  # the best-first probe is running (its states' depths are upper bounds)
         self.probe_memo: set[tuple] = set()
         self._started = 0.0
+        self.routes = routes or []  # the previous run's shortest human routes, replayed first
 
     # ----------------------------------------------------------------- bookkeeping
     def _record(self, view: PageView, parent: UIState | None, action: Action | None, anchor: int | None,
@@ -608,6 +614,7 @@ class Search:
         self.loaded_urls[url_key(self.start_url)] = root.id
         self.loaded_urls[url_key(view.url)] = root.id
         res.levels_complete = 0
+        await self._replay_routes(root)
         await self._probe(root)
         if res.stop_reason:
             return
@@ -679,6 +686,43 @@ class Search:
         if res.probe_states:
             h = res.human_depth()
             self.log(f"probe: {res.probe_states} states, " + (f"a human at {h} taps" if h is not None else "no human"))
+
+
+    async def _replay_routes(self, root: UIState) -> None:
+        """Take the previous run's shortest human routes again, tap by tap (as probe states):
+        a cheap confirmation, an early upper bound, and news when a route no longer works."""
+        res = self.result
+        for n, route in enumerate(self.routes):
+            st: UIState | None = root
+            self._probing = True
+            try:
+                for step in route.steps:
+                    action = _matching_action(st.actions, step)
+                    if action is None or self._out_of_budget():
+                        st = None
+                        break
+                    child = await self.expand(0, st, action)
+                    cur = self.current.get(0)
+                    st = child or (self.result.states.get(cur) if cur is not None else None)
+                    if st is None:
+                        break
+            finally:
+                self._probing = False
+            shown = st is not None and route.channel in st.channels
+            if n == 0:
+                res.previous_route = "confirmed" if shown and st.depth == route.clicks else "changed"
+            self.log(f"previous route to {route.channel} ({' > '.join(s.label for s in route.steps)}): "
+                     + ("still shows it" if shown else "no longer shows it"))
+
+
+def _matching_action(actions: list[Action], step: RouteStep) -> Action | None:
+    """The control a recorded step tapped: same place and label, else the same label and role."""
+    label = " ".join(step.label.split())
+    same = [a for a in actions if " ".join(a.display_label[:500].split()) == label]
+    if step.role == "hover":
+        same = [a for a in same if a.kind == "hover"]
+    return next((a for a in same if a.css == step.selector), None) or \
+        next((a for a in same if (a.role or a.tag) == step.role), None)
 
 
 def rank_of(parent: UIState | None, action: Action | None) -> tuple:

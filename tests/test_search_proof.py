@@ -52,3 +52,57 @@ def test_how_sure_words():
     assert how_sure(4, True, 9, "zh") == "4 次（已证明最少）"
     assert how_sure(None, None, 9) is None
     assert how_sure(2, None, 9) is None  # a run written before min_proven: no claim either way
+
+
+def _crawl_into(crawl_site, run_id: str, **overrides):
+    """Crawl s-proof and write it into crawl_site's output as run `run_id` (what the spider does)."""
+    import asyncio
+
+    from conftest import make_app
+
+    from crawler.dataset import DatasetWriter
+
+    app = make_app(crawl_site.server, "s-proof", **overrides)
+    out = crawl_site.output
+
+    async def run():
+        from playwright.async_api import async_playwright
+
+        from crawler.app_crawl import crawl_app
+        from crawler.browser import context_options, launch_options
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(**launch_options())
+            try:
+                page = await (await browser.new_context(**context_options(app.device))).new_page()
+                return await crawl_app(page, app, CrawlSettings(pages_per_local_app=2), out, run_id)
+            finally:
+                await browser.close()
+
+    result = asyncio.run(run())
+    with DatasetWriter(out, run_id, writer_id="t") as writer:
+        writer.write([result])
+    return result
+
+
+def test_a_periodic_run_replays_the_previous_route_first(crawl_site):
+    first = _crawl_into(crawl_site, "r1")
+    assert first.previous_route is None  # nothing earlier
+    again = _crawl_into(crawl_site, "r2")
+    assert again.previous_route == "confirmed"
+    assert (again.clicks_to_human, again.min_proven) == (1, True)
+
+
+def test_a_route_that_no_longer_works_is_news(crawl_site):
+    from crawler.dataset import DatasetWriter
+    from crawler.records import AppResult, ChannelHit, Step
+
+    gone = Step("Phone support", "a", "nav > a.phone", "http://x/", "http://x/phone")
+    old = AppResult(app_id="s-proof", app_name="s-proof", category="test", region="US", device="mobile",
+                    start_url="http://x/", status="found", crawled_at=1.0e9, human_reachable=True,
+                    clicks_to_human=1, human_channel="phone", path_to_human=["Phone support"],
+                    channels=[ChannelHit("phone", 1, [gone], "http://x/phone", "1-800-555-0100")])
+    with DatasetWriter(crawl_site.output, "r0", writer_id="t") as writer:
+        writer.write([old])
+    r = _crawl_into(crawl_site, "r1")
+    assert r.previous_route == "changed"
+    assert (r.clicks_to_human, r.path_to_human) == (1, ["Accessibility"])
