@@ -81,7 +81,8 @@ async def crawl_app(page: Page, app: AppConfig, settings: CrawlSettings, output:
                             Budget(app.max_clicks, app.max_states, app.time_limit_s,
                                    probe_share=settings.probe_share, extra_levels=settings.extra_levels), lexicon=lex,
                             log=log.debug, helpers=helpers, hover=app.device == "desktop",
-                            routes=previous_routes(output, run_id, app.id) if settings.replay_previous_routes else [])
+                            routes=previous_routes(output, run_id, app.id) if settings.replay_previous_routes else [],
+                            language=app.locale, other_languages=settings.other_languages)
             ex = await search.run()
             shots = output / screenshot_dir(run_id, app.id) if output else None
             if shots is not None:

@@ -277,6 +277,9 @@ class CrawlSettings(_Strict):
     #: a run first replays the shortest human routes of the latest earlier run in the same
     #: output (cheap confirmation, early upper bound; `previous_route` says if they still work)
     replay_previous_routes: bool = True
+    #: also follow copies of pages in other languages (hreflang alternates, /es/, ?lang=);
+    #: by default an app is explored once, in its own locale
+    other_languages: bool = False
 
     @field_validator("user_agent_suffix")
     @classmethod

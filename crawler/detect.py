@@ -33,6 +33,8 @@ class PageView:
     controls: list[dict] = field(default_factory=list)
     fields: list[dict] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    lang: str = ""  # the main document's lang attribute
+    alternates: dict[str, str] = field(default_factory=dict)  # URL -> hreflang of <link rel=alternate>
 
 
 @dataclass

@@ -241,7 +241,7 @@ class Action:
 class Outcome:
     """What a tap did: stayed, navigated, opened a tab, was blocked, or failed."""
 
-    kind: str  # "ok", "navigated", "popup", "offsite", "robots", "download", "failed"
+    kind: str  # "ok", "navigated", "popup", "offsite", "robots", "download", "language", "failed"
     url: str = ""
     detail: str = ""
     status: int | None = None  # HTTP status of a loaded document
@@ -275,7 +275,10 @@ class PageDriver:
     _storage_now: str = ""
     _cdp: object = None
     _spaced_url: str = ""
-    last_blocked: tuple[str, str] = ("", "")  # (URL, "offsite" | "robots" | "download") last document refused
+    last_blocked: tuple[str, str] = ("", "")  # (URL, "offsite" | "robots" | "download" | "language") last refused
+    #: documents the search does not want (a copy of the page in another language): refused
+    #: before they are requested, like robots.txt refusals
+    skip_document: Callable[[str], bool] | None = None
 
     async def setup(self) -> None:
         """Install the agent in every future document and the guards around navigation."""
@@ -381,6 +384,9 @@ class PageDriver:
         if not self.is_allowed(url):
             self.offsite.add(url)
             self.last_blocked = (url, "offsite")
+            return False
+        if self.skip_document is not None and self.skip_document(url):
+            self.last_blocked = (url, "language")
             return False
         if self.robots is not None and not await self.robots.allowed(url):
             self.blocked_by_robots.add(url)
@@ -546,6 +552,8 @@ class PageDriver:
         blocked = blocked or url
         if why == "download":
             return Outcome("download", blocked, "a file download")
+        if why == "language":
+            return Outcome("language", blocked, "a copy in another language")
         if why == "robots":
             reason = self.robots.refusal(blocked) if self.robots else None
             return Outcome("robots", blocked, reason or "disallowed by robots.txt")
@@ -650,6 +658,7 @@ class PageDriver:
         blocks: list[dict] = []
         controls: list[dict] = []
         fields: list[dict] = []
+        lang, alternates = "", {}
         frames = self.included_frames()
         for idx, frame in enumerate(frames):
             if idx > 0 and not await _frame_visible(frame):
@@ -672,6 +681,9 @@ class PageDriver:
             for c in snap["controls"]:
                 c["frame"] = idx
                 c["frame_url"] = frame.url
+            if idx == 0:
+                lang = snap.get("lang") or ""
+                alternates = {u: h for u, h in snap.get("alternates") or [] if u}
             blocks.extend(snap["blocks"])
             controls.extend(snap["controls"])
             fields.extend(snap["fields"])
@@ -683,7 +695,7 @@ class PageDriver:
         except PlaywrightError:
             pass
         return PageView(url=page.url, title=title, blocks=blocks, controls=controls, fields=fields,
-                        dialogs=list(self.dialogs))
+                        dialogs=list(self.dialogs), lang=lang, alternates=alternates)
 
     # ----------------------------------------------------------------- acting
     async def _target(self, action: Action):

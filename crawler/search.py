@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from .alternates import LanguageFilter
 from .detect import Detection, PageView, control_kind, detect, is_login_page, leads_to_login, relevance
 from .lexicon import Lexicon, default_lexicon
 from .page import EMPTY_STORAGE, Action, Outcome, PageDriver, Storage, url_key
@@ -113,6 +114,7 @@ class Exploration:
     #: same channel), "changed" (they no longer do), None (no earlier route)
     previous_route: str | None = None
     offsite_links: set[str] = field(default_factory=set)
+    other_language_links: set[str] = field(default_factory=set)  # copies in other languages, not followed
     load_errors: list[str] = field(default_factory=list)  # "URL: reason" of loads that failed
     login_wall: bool = False
     error: str | None = None
@@ -158,7 +160,8 @@ class Search:
     def __init__(self, driver: PageDriver, start_url: str, region: str, budget: Budget,
                  lexicon: Lexicon | None = None, log: Callable[[str], None] | None = None,
                  helpers: list[PageDriver] | None = None, hover: bool = False,
-                 routes: list[Route] | None = None) -> None:
+                 routes: list[Route] | None = None, language: str | None = None,
+                 other_languages: bool = False) -> None:
         self.driver = driver
         self.drivers = [driver, *(helpers or [])]
         self.current: dict[int, int | None] = {}  # driver index -> state the page shows now
@@ -180,6 +183,9 @@ class Search:
         self.probe_memo: set[tuple] = set()
         self._started = 0.0
         self.routes = routes or []  # the previous run's shortest human routes, replayed first
+        #: copies of pages in other languages are not followed (unless other_languages)
+        self.languages = LanguageFilter(None if other_languages else language)
+        self.other_languages = other_languages
 
     # ----------------------------------------------------------------- bookkeeping
     def _record(self, view: PageView, parent: UIState | None, action: Action | None, anchor: int | None,
@@ -301,6 +307,9 @@ class Search:
                 if k in seen_links:
                     continue
                 seen_links.add(k)
+                if self.languages.is_other(href, c.get("hreflang") or "", view.alternates):
+                    self.result.other_language_links.add(href[:500])
+                    continue
                 score = relevance(c.get("label") or "", self.lex, href)
                 actions.append(Action(kind="link", href=href, score=score, **base))
             else:
@@ -454,7 +463,9 @@ class Search:
             self.result.offsite_links.add(outcome.url[:500])
             self.current[w] = None
             return None
-        if outcome.kind in ("robots", "download"):
+        if outcome.kind == "language":
+            self.result.other_language_links.add(outcome.url[:500])
+        if outcome.kind in ("robots", "download", "language"):
             self.current[w] = None
             return None
         if outcome.kind == "popup":
@@ -475,6 +486,10 @@ class Search:
                       storage_in: Storage) -> UIState | None:
         driver = self.drivers[w]
         view = await driver.view()
+        if anchor is None and self.languages.is_other(view.url) and not self.languages.is_other(parent.url):
+            self.result.other_language_links.add(view.url[:500])  # a language switcher that navigates
+            self.current[w] = None
+            return None
         key = state_key(view)
         if key in self.by_key:
             known = self.result.states[self.by_key[key]]
@@ -606,6 +621,11 @@ class Search:
             res.error = start_failure(outcome)
             return
         view = await driver.view()
+        if not self.other_languages:
+            self.languages.learn(view.lang, self.start_url)
+            start = url_key(self.start_url)
+            for d in self.drivers:
+                d.skip_document = lambda u: self.languages.is_other(u) and url_key(u) != start
         storage = await driver.read_storage()
         hovers = await driver.hover_targets() if self.hover else []
         await self._check_entry_links(driver, view)

@@ -449,6 +449,7 @@
         label: cut(accessibleName(el), 300), path: pathOf(el), css: cut(cssOf(el), 500),
         href: tag === 'A' ? (el.getAttribute('href') || '') : '', abs: tag === 'A' && el.href ? String(el.href) : '',
         target: tag === 'A' ? (el.getAttribute('target') || '') : '',
+        hreflang: tag === 'A' ? (el.getAttribute('hreflang') || el.getAttribute('lang') || '') : '',
         type: (el.getAttribute('type') || '').toLowerCase(), inForm: !!form,
         download: tag === 'A' && el.hasAttribute('download'), blocked, nested: insideControl, weak: !!weak,
         expanded: el.getAttribute('aria-expanded'), selected: el.getAttribute('aria-selected'),
@@ -519,6 +520,9 @@
       url: location.href, title: document.title, blocks, controls, fields,
       layered: !!layers, scrollHeight: document.documentElement.scrollHeight,
       lang: document.documentElement.lang || '',
+      // copies of this page in other languages, as the page declares them
+      alternates: Array.from(document.querySelectorAll('link[rel~="alternate"][hreflang]'))
+        .map((l) => [String(l.href || ''), l.getAttribute('hreflang') || '']).slice(0, 200),
     };
   }
 
