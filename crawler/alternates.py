@@ -59,19 +59,37 @@ def url_language(url: str) -> str | None:
 
 
 class LanguageFilter:
-    """Decides, for the links of one app, which lead to a copy in another language."""
+    """Decides, for the links of one app, which lead to a copy in another language.
+
+    A path segment or query parameter is read as a language only when the site declares that
+    language (an hreflang alternate or an hreflang link): /cs/hotline is customer service,
+    not Czech, on a site that declares no Czech copy."""
 
     def __init__(self, app_language: str | None) -> None:
         self.language = normalise(app_language)
+        self.declared: set[str] = set()
 
-    def learn(self, page_lang: str | None, start_url: str) -> None:
+    def learn(self, page_lang: str | None, start_url: str, alternates: dict[str, str] | None = None) -> None:
         """Without a locale in the config, the start page says what the app's language is."""
+        self.declare(alternates)
         if self.language is None:
-            self.language = url_language(start_url) or normalise(page_lang)
+            tag = url_language(start_url)
+            self.language = (tag if tag in self.declared else None) or normalise(page_lang)
+
+    def declare(self, alternates: dict[str, str] | None = None, hreflangs: list[str] | None = None) -> None:
+        """Languages the site says it has copies in."""
+        for tag in [*(alternates or {}).values(), *(hreflangs or [])]:
+            lang = normalise(tag)
+            if lang:
+                self.declared.add(lang)
 
     def is_other(self, href: str, hreflang: str = "", alternates: dict[str, str] | None = None) -> bool:
         """True when the link leads to a copy in a language other than the app's."""
         if self.language is None:
             return False
-        tag = normalise(hreflang) or normalise((alternates or {}).get(href)) or url_language(href)
-        return tag is not None and tag != self.language
+        tag = normalise(hreflang) or normalise((alternates or {}).get(href))
+        if tag is None:
+            tag = url_language(href)
+            if tag not in self.declared:
+                return False
+        return tag != self.language

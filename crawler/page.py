@@ -776,6 +776,14 @@ class PageDriver:
             return Outcome("navigated", self.page.url)
         return Outcome("ok", self.page.url)
 
+    async def park_pointer(self) -> None:
+        """Move the pointer off the page's controls (a hover menu closes), then wait until settled."""
+        try:
+            await self.page.mouse.move(0, 0)
+        except PlaywrightError:
+            return
+        await self.settle()
+
     async def redirect_target(self, url: str) -> str | None:
         """Where a same-site link redirects, asked without rendering it (no script runs, so no
         chat starts): the Location of a 3xx answer, or None. Used to tell a "Chat with an agent"

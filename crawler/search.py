@@ -22,6 +22,7 @@ since. No Scrapy imports: tests drive this with plain Playwright.
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import heapq
 import itertools
@@ -100,6 +101,7 @@ class Exploration:
     clicks_performed: int = 0
     page_loads: int = 0
     restore_failures: int = 0
+    cheap_restores: int = 0  # states brought back without a page load (a hover menu closed)
     dropped_actions: int = 0  # actions of states that could not be restored (never taken)
     queues: list[str] = field(default_factory=list)  # "label -> queue text" of taps that reached a queue
     taps: list[dict] = field(default_factory=list)  # every tap made (audit: kind, label, url)
@@ -205,7 +207,10 @@ class Search:
             id=sid, key=state_key(view), depth=depth, parent=parent.id if parent else None, action=action,
             url=view.url, anchor=sid if anchor is None else anchor, storage_in=storage_in,
             storage_out=storage_out, channels={} if new_queue else channels,
-            actions=[] if new_queue else self._hover_actions(hovers or []) + self._actions(view),
+            # hovering another menu from an open one is hovering it from the page itself
+            actions=[] if new_queue else (
+                ([] if action is not None and action.kind == "hover" else self._hover_actions(hovers or []))
+                + self._actions(view)),
             login_page=is_login_page(view, self.lex), rank=rank_of(parent, action),
             queue=new_queue[0] if new_queue else "", queue_texts=queue_texts,
         )
@@ -267,6 +272,7 @@ class Search:
         """Every tap a user could make here, safest interpretation, most promising first."""
         actions: list[Action] = []
         seen_links: set[str] = set()
+        self.languages.declare(view.alternates, [c.get("hreflang") or "" for c in view.controls])
         strong_paths = [(c["frame"], c["path"]) for c in view.controls if not c.get("weak")]
         for order, c in enumerate(view.controls):
             if c.get("blocked") or (c.get("label") or "") in self.refused:
@@ -342,6 +348,8 @@ class Search:
         if self.current.get(w) == st.id:
             return True
         driver = self.drivers[w]
+        if await self._unhover(w, st):
+            return True
         chain: list[Action] = []
         s = st
         while s.id != s.anchor:
@@ -360,6 +368,22 @@ class Search:
         if state_key(view) != st.key and not await self._restore_fresh(w, st):
             return self._restore_failed(w, st, "replayed state differs")
         self.current[w] = st.id
+        return True
+
+    async def _unhover(self, w: int, st: UIState) -> bool:
+        """The cheapest restore: the page shows a menu hovered open from `st`; moving the
+        pointer away closes it. Checked: the state must be `st` again, else it is reloaded."""
+        cur = self.current.get(w)
+        c = self.result.states.get(cur) if cur is not None else None
+        if c is None or c.parent != st.id or c.action is None or c.action.kind != "hover":
+            return False
+        driver = self.drivers[w]
+        await driver.park_pointer()
+        if state_key(await driver.view()) != st.key:
+            self.current[w] = None
+            return False
+        self.current[w] = st.id
+        self.result.cheap_restores += 1
         return True
 
     async def _restore_fresh(self, w: int, st: UIState) -> bool:
@@ -585,6 +609,7 @@ class Search:
         res = self.result
         try:
             await self._search()
+            self._shortcut()
             self._settle_firsts()
             if res.stop_reason == "explored_all" and res.dropped_actions:
                 res.stop_reason = "restore_failed"  # not everything was explored: no claim of completeness
@@ -604,6 +629,54 @@ class Search:
             res.duration_s = time.monotonic() - started
         return res
 
+    def _shortcut(self) -> None:
+        """Shorten recorded paths over what was observed, at no page load: a recorded state S
+        that shows a link to the URL of a recorded state T is a route S -> T (the same
+        equivalence as "a loaded URL is not loaded again"). States deeper than the proof got
+        (the probe's, those behind an unfinished level) may so come closer to the start."""
+        res = self.result
+        states = res.states
+        if 0 not in states:
+            return
+        edges: dict[int, list[tuple[UIState, Action, bool]]] = {}
+        for st in states.values():
+            if st.parent is not None and st.parent in states:
+                edges.setdefault(st.parent, []).append((st, st.action, False))
+        for st in states.values():
+            if st.broken:
+                continue
+            for a in st.actions:
+                if a.kind == "link":
+                    t = self.loaded_urls.get(url_key(a.href), -1)
+                    if t >= 0 and t in states and t != st.id and states[t].anchor == t and states[t].parent is not None:
+                        edges.setdefault(st.id, []).append((states[t], a, True))
+        dist = {0: 0}
+        best: dict[int, tuple[UIState, Action, bool]] = {}
+        todo = collections.deque([states[0]])
+        while todo:  # 0-1 breadth-first: a hover costs nothing
+            p = todo.popleft()
+            for child, action, by_link in edges.get(p.id, []):
+                d = dist[p.id] + (0 if action.kind == "hover" else 1)
+                if d < dist.get(child.id, 1 << 30):
+                    dist[child.id] = d
+                    best[child.id] = (p, action, by_link)
+                    (todo.appendleft if d == dist[p.id] else todo.append)(child)
+        moved = 0
+        for sid in sorted(best, key=lambda i: dist[i]):
+            st = states[sid]
+            p, action, by_link = best[sid]
+            if dist[sid] >= st.depth:
+                continue
+            if by_link:
+                st.parent, st.action, st.storage_in = p.id, action, p.storage_out
+            st.depth, moved = dist[sid], moved + 1
+        if moved:
+            for sid in sorted(states, key=lambda i: states[i].depth):  # ranks follow the new paths
+                st = states[sid]
+                if st.parent is not None:
+                    st.rank = rank_of(states[st.parent], st.action)
+            self.log(f"shortcuts over observed links: {moved} states closer to the start")
+
     def _settle_firsts(self) -> None:
         """Each channel's state: the shallowest, and among those the first in rank (the same
         answer whichever page of a parallel search got there first)."""
@@ -622,7 +695,7 @@ class Search:
             return
         view = await driver.view()
         if not self.other_languages:
-            self.languages.learn(view.lang, self.start_url)
+            self.languages.learn(view.lang, self.start_url, view.alternates)
             start = url_key(self.start_url)
             for d in self.drivers:
                 d.skip_document = lambda u: self.languages.is_other(u) and url_key(u) != start
@@ -655,7 +728,10 @@ class Search:
                 return
             self.log(f"level {depth}: {len(level)} states, {res.states_explored} explored")
             level.sort(key=lambda s: (-(s.action.score if s.action else 0), s.id))
-            pending = [(st, a) for st in level for a in st.actions]
+            # the most promising controls of the whole level first (an "Accessible services"
+            # link on an unlikely page is not left until every likely page is done)
+            pending = [(st, a) for _, _, st, a in sorted(
+                ((-a.score, n, st, a) for n, st in enumerate(level) for a in st.actions), key=lambda x: x[:2])]
             nxt: list[UIState] = []
             dropped = res.dropped_actions
             await asyncio.gather(*(self._worker(w, pending, nxt) for w in range(len(self.drivers))))

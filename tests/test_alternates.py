@@ -28,17 +28,28 @@ def test_url_language(url, expected):
 
 def test_links_to_other_languages():
     f = LanguageFilter("en-US")
+    f.declare({"https://a.example/es/": "es", "https://a.example/": "en"}, ["fr", ""])
     assert f.is_other("https://a.example/es/help")
     assert f.is_other("https://a.example/help?lang=fr")
     assert f.is_other("https://a.example/ayuda", hreflang="es")
     assert f.is_other("https://a.example/aide", alternates={"https://a.example/aide": "fr-FR"})
+    assert f.is_other("https://a.example/ru/help", hreflang="ru")
     assert not f.is_other("https://a.example/en-gb/help")
     assert not f.is_other("https://a.example/help")
     assert not f.is_other("https://a.example/help", hreflang="en-GB")
 
 
+def test_a_segment_is_a_language_only_where_the_site_declares_it():
+    f = LanguageFilter("zh-TW")
+    assert not f.is_other("https://a.example/cs/hotline")  # customer service, not Czech
+    assert not f.is_other("https://a.example/it/support")  # the IT department
+    f.declare({"https://a.example/en/": "en"})
+    assert f.is_other("https://a.example/en/help") and not f.is_other("https://a.example/cs/hotline")
+
+
 def test_chinese_scripts_are_different_copies():
     f = LanguageFilter("zh-CN")
+    f.declare({"https://a.example/zh-tw/": "zh-TW", "https://a.example/en/": "en", "https://a.example/zh-cn/": "zh-CN"})
     assert f.is_other("https://a.example/zh-tw/help")
     assert f.is_other("https://a.example/help", hreflang="zh-Hant")
     assert not f.is_other("https://a.example/zh-cn/help")
@@ -47,9 +58,12 @@ def test_chinese_scripts_are_different_copies():
 
 def test_language_learnt_from_the_start_page_without_a_locale():
     f = LanguageFilter(None)
-    assert not f.is_other("https://a.example/es/help")  # nothing known: nothing refused
-    f.learn("en", "https://a.example/help")
+    assert not f.is_other("https://a.example/es/help", hreflang="es")  # nothing known: nothing refused
+    f.learn("en", "https://a.example/help", {"https://a.example/es/help": "es"})
     assert f.is_other("https://a.example/es/help")
     g = LanguageFilter(None)
-    g.learn("", "https://a.example/de/hilfe")  # the start URL's own segment wins
+    g.learn("", "https://a.example/de/hilfe", {"https://a.example/en/help": "en", "https://a.example/de/hilfe": "de"})
     assert g.is_other("https://a.example/en/help") and not g.is_other("https://a.example/de/kontakt")
+    h = LanguageFilter(None)
+    h.learn("zh-TW", "https://a.example/cs/index")  # /cs/ is not a declared language: the page's lang is
+    assert h.language == "zh-hant"
