@@ -221,6 +221,7 @@ class Action:
     value: str | None = None  # option value for "select"
     option_index: int | None = None
     select_label: str = ""
+    reset_index: int | None = None  # for "select": the option chosen before (to undo the choice)
     score: float = 0.0
     order: int = 0
     ctx: str = ""  # text of the control's region (for recognising the same control elsewhere)

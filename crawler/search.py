@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import hashlib
 import heapq
 import itertools
@@ -101,7 +102,7 @@ class Exploration:
     clicks_performed: int = 0
     page_loads: int = 0
     restore_failures: int = 0
-    cheap_restores: int = 0  # states brought back without a page load (a hover menu closed)
+    cheap_restores: int = 0  # states brought back without a page load (a menu closed, a choice undone)
     dropped_actions: int = 0  # actions of states that could not be restored (never taken)
     queues: list[str] = field(default_factory=list)  # "label -> queue text" of taps that reached a queue
     taps: list[dict] = field(default_factory=list)  # every tap made (audit: kind, label, url)
@@ -294,12 +295,13 @@ class Search:
                         ctx=hashlib.sha1((c.get("ctx") or "").encode()).hexdigest()[:16], layer=bool(c.get("layer")),
                         target=c.get("target") or "")
             if c.get("tag") == "select":
+                before = next((o["k"] for o in c.get("options") or [] if o["selected"]), None)
                 for opt in c.get("options") or []:
                     if opt["disabled"] or opt["selected"]:
                         continue
                     score = relevance(opt["text"], self.lex)
                     actions.append(Action(kind="select", value=opt["value"], option_index=opt["k"],
-                                          select_label=c.get("label") or "", score=score,
+                                          select_label=c.get("label") or "", score=score, reset_index=before,
                                           **{**base, "label": opt["text"], "role": "option"}))
                 continue
             is_link = href.lower().startswith(("http:", "https:")) and c.get("tag") == "a"
@@ -348,7 +350,7 @@ class Search:
         if self.current.get(w) == st.id:
             return True
         driver = self.drivers[w]
-        if await self._unhover(w, st):
+        if await self._undo(w, st):
             return True
         chain: list[Action] = []
         s = st
@@ -370,15 +372,24 @@ class Search:
         self.current[w] = st.id
         return True
 
-    async def _unhover(self, w: int, st: UIState) -> bool:
-        """The cheapest restore: the page shows a menu hovered open from `st`; moving the
-        pointer away closes it. Checked: the state must be `st` again, else it is reloaded."""
+    async def _undo(self, w: int, st: UIState) -> bool:
+        """The cheapest restore, without a page load: the page shows a child of `st` reached by
+        hovering a menu (move the pointer away) or by choosing an option (choose the one chosen
+        before). Checked: the state must be `st` again, else it is reloaded as usual."""
         cur = self.current.get(w)
         c = self.result.states.get(cur) if cur is not None else None
-        if c is None or c.parent != st.id or c.action is None or c.action.kind != "hover":
+        if c is None or c.parent != st.id or c.action is None or c.anchor != st.anchor:
             return False
         driver = self.drivers[w]
-        await driver.park_pointer()
+        if c.action.kind == "hover":
+            await driver.park_pointer()
+        elif c.action.kind == "select" and c.action.reset_index is not None:
+            back = dataclasses.replace(c.action, value=None, option_index=c.action.reset_index)
+            if (await driver.perform(back)).kind != "ok":
+                self.current[w] = None
+                return False
+        else:
+            return False
         if state_key(await driver.view()) != st.key:
             self.current[w] = None
             return False
