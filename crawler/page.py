@@ -121,6 +121,8 @@ MAX_RETRY_AFTER_S = 10.0
 TEARDOWN_TIMEOUT_S = 3.0
 #: how long a refused main-frame navigation may take to commit Chromium's error page
 ERROR_PAGE_WAIT_S = 5.0
+#: writing web storage into a page: one whose script never yields is left instead
+STORAGE_TIMEOUT_S = 5.0
 NET_ERROR_RE = re.compile(r"net::(ERR_[A-Z0-9_]+)")
 
 
@@ -445,24 +447,37 @@ class PageDriver:
             await self._add_cookies(st.cookies)
         for _ in range(2):  # the page may be navigating by itself (timers, redirects)
             try:
-                await page.evaluate(
+                await asyncio.wait_for(page.evaluate(
                     "([l, s]) => { try { localStorage.clear(); sessionStorage.clear();"
                     " for (const [k, v] of l) localStorage.setItem(k, v);"
                     " for (const [k, v] of s) sessionStorage.setItem(k, v); } catch (e) {} }",
                     [list(st.local), list(st.session)],
-                )
+                ), STORAGE_TIMEOUT_S)
             except PlaywrightError:
                 await self._wait_navigation()
+                continue
+            except TimeoutError:
+                await self._unfreeze()
                 continue
             self._storage_now = st.digest
             return
         self._storage_now = ""  # unknown: the replayed state is verified anyway
 
+    async def _unfreeze(self) -> None:
+        """A document whose script never yields (`while (true) alert()`) answers no evaluate and
+        lets no navigation commit, so the page would be lost to the crawl: its script is stopped."""
+        if self._cdp is None:
+            return
+        try:
+            await asyncio.wait_for(self._cdp.send("Runtime.terminateExecution"), TEARDOWN_TIMEOUT_S)
+        except (PlaywrightError, TimeoutError):
+            pass
+
     async def _goto_blank_origin_storage(self, url: str) -> None:
         """Storage of another origin is cleared through CDP, without loading a page."""
         try:
-            await self._cdp.send("Storage.clearDataForOrigin",
-                                 {"origin": _origin(url), "storageTypes": "local_storage,cookies"})
+            # cookies are the context's (cleared and put back by apply_storage), not cleared here
+            await self._cdp.send("Storage.clearDataForOrigin", {"origin": _origin(url), "storageTypes": "local_storage"})
         except PlaywrightError:
             pass
 
@@ -526,6 +541,8 @@ class PageDriver:
                     await self._wait_navigation()  # an error page of an earlier refusal: try again
                     continue
                 reason = load_error_reason(msg)
+                if reason.startswith("timeout"):  # the document may be stuck in its own script
+                    await self._unfreeze()
                 if attempt == 1 and any(code in msg for code in RETRY_ERRORS):
                     await asyncio.sleep(RETRY_PAUSE_S)
                     continue

@@ -312,3 +312,20 @@ def test_evidence_that_does_not_fit_one_screen_is_shown_on_the_whole_page(sites_
     assert alone is True and both is False and shot is not None
     image = pytest.importorskip("PIL.Image").open(shot)
     assert image.size[1] > 2 * 839 * 1.5  # the whole page, not one screen
+
+
+def test_a_page_stuck_in_its_own_script_is_revived_for_the_next_load(sites_server):
+    """f-alerts /prize.html runs `while (true) alert()` from its load event: its load times out,
+    and without stopping its script no evaluate answers and no later navigation commits."""
+    base = sites_server.url("f-alerts")
+
+    async def run() -> list:
+        async with driver_for(sites_server, "f-alerts") as d:
+            assert (await d.load(base)).kind == "navigated"
+            stuck = await d.load(base + "prize.html")
+            await d.apply_storage(EMPTY_STORAGE, base)  # evaluates in the stuck document
+            after = [await d.load(base + "contact.html"), await d.load(base)]
+            return [stuck.kind, stuck.detail, *[(o.kind, o.status) for o in after]]
+
+    got = asyncio.run(asyncio.wait_for(run(), 120))
+    assert got == ["failed", "timeout (20s)", ("navigated", 200), ("navigated", 200)]
