@@ -268,6 +268,8 @@ DIFF_COLUMNS = [
     "channels_lost",
     "status_before",
     "status_after",
+    "path_before",
+    "path_after",
 ]
 
 
@@ -275,7 +277,7 @@ def diff_runs(root: str | os.PathLike[str], a: str, b: str) -> pd.DataFrame:
     """Per app, what changed from run ``a`` (before) to run ``b`` (after).
 
     ``change`` is added (only in b), removed (only in a), changed (clicks to a human,
-    status or the set of channels differ) or unchanged. ``clicks_change`` is after minus
+    status, the set of channels or the path to the human differ) or unchanged. ``clicks_change`` is after minus
     before (null unless both are known). ``channels_gained`` / ``channels_lost`` compare
     the sets of channels of the ``channels`` table (human or not), names joined by " / ";
     an app missing from a run has no channels there. Rows: changed, added, removed,
@@ -307,11 +309,14 @@ def diff_runs(root: str | os.PathLike[str], a: str, b: str) -> pd.DataFrame:
         status_a, status_b = value(before, app, "status"), value(after, app, "status")
         set_a, set_b = chans_a.get(app, set()), chans_b.get(app, set())
         gained, lost = sorted(set_b - set_a), sorted(set_a - set_b)
+        # the route itself is news: the same count through other taps is a change
+        path_a = _path_text(value(before, app, "path_to_human"), "en")
+        path_b = _path_text(value(after, app, "path_to_human"), "en")
         if not in_a:
             change = "added"
         elif not in_b:
             change = "removed"
-        elif clicks_a != clicks_b or status_a != status_b or gained or lost:
+        elif clicks_a != clicks_b or status_a != status_b or gained or lost or path_a != path_b:
             change = "changed"
         else:
             change = "unchanged"
@@ -327,6 +332,8 @@ def diff_runs(root: str | os.PathLike[str], a: str, b: str) -> pd.DataFrame:
                 "channels_lost": CHANNEL_SEP.join(lost) or None,
                 "status_before": status_a,
                 "status_after": status_b,
+                "path_before": path_a,
+                "path_after": path_b,
             }
         )
     out = pd.DataFrame(records, columns=DIFF_COLUMNS)

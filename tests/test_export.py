@@ -42,6 +42,7 @@ def app(app_id: str, at: float, *hits: ChannelHit, status: str | None = None, na
         human_channel="|".join(at_best) or None, clicks_to_contact=min((h.clicks for h in hits), default=None),
         path_to_human=path, phone_numbers=phones or [], service_hours=hours,
         bot_before_human=bot if human else None, channels=list(hits),
+        min_proven=True if human else None, states_explored=40,
     )
 
 
@@ -95,6 +96,7 @@ def test_export_csv_has_bom_and_readable_rows(tmp_path, capsys):
         "category": "bank",
         "human reachable": "yes",
         "clicks to a human": "3",
+        "how sure": "3 taps (proven)",
         "channel": "live_chat / phone",
         "path": "我的 › 客服中心 › 在线客服",
         "phone numbers": "'+864001234567; +862161886677",  # starts with '+': neutralised
@@ -123,11 +125,11 @@ def test_export_zh_headers_and_words(tmp_path):
     assert rows[0] == [zh for _, _, zh in export.COLUMNS]
     assert rows[0][:4] == ["应用", "类别", "能否联系到人工", "到达人工的点击次数"]
     body = {r[0]: r for r in rows[1:]}
-    assert body["A"][2:6] == ["是", "2", "回电 / 在线人工", "客服 › 在线客服"]
-    assert body["A"][8:10] == ["是", "找到"]
-    assert body["B"][2] == "否" and body["B"][9] == "需登录"
-    assert body["C"][9] == "出错"
-    assert body["D"][3:6] == ["0", "电话", "（起始页）"]  # visible on the start page
+    assert body["A"][2:7] == ["是", "2", "2 次（已证明最少）", "回电 / 在线人工", "客服 › 在线客服"]
+    assert body["A"][9:11] == ["是", "找到"]
+    assert body["B"][2] == "否" and body["B"][10] == "需登录"
+    assert body["C"][10] == "出错"
+    assert body["D"][3:7] == ["0", "0 次（已证明最少）", "电话", "（起始页）"]  # visible on the start page
 
 
 def test_export_frame_translates_every_channel_and_status():
@@ -323,3 +325,13 @@ def test_export_of_a_real_crawl(crawl_site, tmp_path):
     assert row["到达人工的点击次数"] == str(result.clicks_to_human)
     assert row["路径"] == export.neutralise(" › ".join(result.path_to_human) or "（起始页）")
     assert row["能否联系到人工"] == "是"
+
+
+def test_diff_a_new_route_with_the_same_count_is_a_change(tmp_path):
+    root = tmp_path / "out"
+    write_run(root, "r1", app("acme", T0, hit("phone", 2, ["Help", "Contact"])))
+    write_run(root, "r2", app("acme", T0 + 86400, hit("phone", 2, ["Support", "Call us"])))
+    diff = export.diff_runs(root, "r1", "r2")
+    row = diff.iloc[0]
+    assert (row["change"], row["clicks_change"]) == ("changed", 0)
+    assert (row["path_before"], row["path_after"]) == ("Help › Contact", "Support › Call us")
