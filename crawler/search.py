@@ -506,7 +506,12 @@ class Search:
         if outcome.kind == "popup":
             self.current[w] = None
             k = url_key(outcome.url)
-            if k in self.loaded_urls:
+            if k in self.loaded_urls:  # known: the probe's state is adopted (no load), else nothing new
+                sid = self.loaded_urls[k]
+                known = self.result.states.get(sid) if sid >= 0 else None
+                if known is not None and known.probe and not self._probing:
+                    self._adopt(known, st, action, None, st.storage_out)
+                    return known
                 return None
             self.loaded_urls[k] = -1
             await driver.apply_storage(st.storage_out, outcome.url)

@@ -106,3 +106,12 @@ def test_a_route_that_no_longer_works_is_news(crawl_site):
     r = _crawl_into(crawl_site, "r1")
     assert r.previous_route == "changed"
     assert (r.clicks_to_human, r.path_to_human) == (1, ["Accessibility"])
+
+
+def test_the_proof_adopts_a_probe_page_that_opened_in_a_new_window(crawl_site):
+    """The probe opened Contact us (a window.open popup) and found no human there; the proof's
+    tap on the same control must take that page over (not drop it as already loaded) and
+    tap its topic card."""
+    r = crawl_site("s-popup-probe")
+    assert (r.status, r.clicks_to_human, r.path_to_human) == ("found", 2, ["Contact us", "Cards and payments"])
+    assert r.min_proven is True
