@@ -148,6 +148,9 @@ class RobotsPolicy:
                 return rules_from_response(None, None, "no response")
             return await rules_from_page(self._page, response.status, response.headers.get("content-type", ""))
         except PlaywrightError as exc:
+            # a refused redirect leaves an error page loading in this page: the next host's
+            # robots.txt gets a fresh page, not a navigation cut short by that one
+            await self.close()
             return rules_from_error(str(exc))
 
     async def _guard(self, url: str) -> bool:

@@ -485,6 +485,8 @@ class Search:
             await driver.apply_storage(st.storage_out, action.href)
             outcome = await driver.load(action.href)
             self.current[w] = None
+            if outcome.kind == "failed" and "interrupted by another navigation" in outcome.detail:
+                self.loaded_urls.pop(url_key(action.href), None)  # not the URL's fault: it may be tried again
             if outcome.kind != "navigated":
                 return None
             return await self._arrive(w, st, action, anchor=None, storage_in=st.storage_out)
