@@ -184,6 +184,9 @@ class Search:
         self.login_links: dict[str, bool] = {}  # entry-point link -> redirects to a sign-in page
         self._probing = False  # the best-first probe is running (its states' depths are upper bounds)
         self.probe_memo: set[tuple] = set()
+        #: (state id, id(action)) -> the state the probe reached by that tap: the proof adopts it
+        #: without tapping again
+        self.probe_edges: dict[tuple[int, int], int] = {}
         self._started = 0.0
         self.routes = routes or []  # the previous run's shortest human routes, replayed first
         #: copies of pages in other languages are not followed (unless other_languages)
@@ -455,6 +458,12 @@ class Search:
         st = self.result.states.get(sid) if sid >= 0 else None
         return st if st is not None and st.probe else None
 
+    def _probe_child(self, st: UIState, action: Action) -> UIState | None:
+        """The probe's state behind this very tap of this state (taken already: not taken again)."""
+        sid = self.probe_edges.get((st.id, id(action)))
+        known = self.result.states.get(sid) if sid is not None else None
+        return known if known is not None and known.probe else None
+
     def _adopt(self, known: UIState, parent: UIState, action: Action, anchor: int | None,
                storage_in: Storage) -> None:
         """The proof reached a state the probe recorded: it takes the proof's (shortest) path,
@@ -601,10 +610,15 @@ class Search:
             st, action = pending.pop(idx)
             if st.broken:
                 continue
-            known = self._probe_state_at(action)
+            known = self._probe_state_at(action) or self._probe_child(st, action)
             if known is not None:
-                self._adopt(known, st, action, None, st.storage_out)
-                nxt.append(known)
+                by_url = known.anchor == known.id
+                self._adopt(known, st, action, None if by_url else st.anchor,
+                            st.storage_out if by_url else known.storage_in)
+                if known.depth == st.depth:
+                    pending.extend((known, a) for a in known.actions)
+                else:
+                    nxt.append(known)
                 continue
             if not self._claim(st, action):
                 continue
@@ -794,6 +808,7 @@ class Search:
                     continue
                 child = await self.expand(0, st, action)
                 if child is not None:
+                    self.probe_edges[(st.id, id(action))] = child.id
                     push(child)
         finally:
             self._probing = False
