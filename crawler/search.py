@@ -790,10 +790,14 @@ class Search:
         seq = itertools.count()
 
         def push(st: UIState) -> None:
+            # down a branch means the page's own links: the site-wide menu and footer it shares
+            # with the page before come after them (else the probe walks the mega-menu)
+            parent = self.result.states.get(st.parent) if st.parent is not None else None
+            shared = {_where(a) for a in parent.actions} if parent is not None else set()
             for a in st.actions:
                 depth = st.depth + (0 if a.kind == "hover" else 1)
                 if a.score >= PROBE_MIN_SCORE and depth <= self.budget.max_clicks:
-                    heapq.heappush(heap, (-a.score, -st.depth, a.order, next(seq), st, a))
+                    heapq.heappush(heap, (-a.score, _where(a) in shared, -st.depth, a.order, next(seq), st, a))
 
         def over() -> bool:
             return (res.human_depth() is not None or res.probe_states >= max_states
@@ -842,6 +846,11 @@ class Search:
                 res.previous_route = "confirmed" if shown and st.depth == route.clicks else "changed"
             self.log(f"previous route to {route.channel} ({' > '.join(s.label for s in route.steps)}): "
                      + ("still shows it" if shown else "no longer shows it"))
+
+
+def _where(a: Action) -> tuple:
+    """Where an action leads, to tell a page's own links from those it shares with others."""
+    return ("link", url_key(a.href)) if a.kind == "link" else (a.kind, a.label, a.css)
 
 
 def _matching_action(actions: list[Action], step: RouteStep) -> Action | None:
