@@ -135,10 +135,24 @@ async def guard_page(page, request) -> None:
     _GUARDS[page.context] = guard
     delay = request.meta.get("polite_delay_s")
     if delay is not None:  # this robots.txt is a document request of the host like any page load
+        from playwright.async_api import Error as PlaywrightError
+
         from .politeness import host_gate
 
         async with host_gate().slot(request.url, float(delay)):
             pass  # waits for a load under way and the delay; the request then counts as the host's last
+
+        def finished(req) -> None:  # and counts again when it has been answered (it is sent later)
+            try:
+                if req.is_navigation_request():
+                    host_gate().touch(req.url)
+                    page.remove_listener("requestfinished", finished)
+                    page.remove_listener("requestfailed", finished)
+            except PlaywrightError:
+                pass
+
+        page.on("requestfinished", finished)
+        page.on("requestfailed", finished)
 
 
 def context_guard(context) -> NavigationGuard | None:

@@ -39,8 +39,10 @@ class HostGate:
     async def space(self, url: str, delay_s: float) -> None:
         """Wait until the host's last document request is `delay_s` old, and count this one."""
         host = _host(url)
-        wait = self._last.get(host, float("-inf")) + delay_s - time.monotonic()
-        if wait > 0:
+        while True:  # a request that finished meanwhile (touch) moves the time on: wait again
+            wait = self._last.get(host, float("-inf")) + delay_s - time.monotonic()
+            if wait <= 0:
+                break
             self.waited_s += wait
             await asyncio.sleep(wait)
         self._last[host] = time.monotonic()
