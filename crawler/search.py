@@ -452,9 +452,11 @@ class Search:
 
     def _probe_state_at(self, action: Action) -> UIState | None:
         """The probe's state behind a link the proof is about to follow (no need to load it again)."""
-        if action.kind != "link":
-            return None
-        sid = self.loaded_urls.get(url_key(action.href), -1)
+        return self._probe_state_of(action.href) if action.kind == "link" else None
+
+    def _probe_state_of(self, url: str) -> UIState | None:
+        """The probe's state loaded from `url`, not yet adopted by the proof."""
+        sid = self.loaded_urls.get(url_key(url), -1)
         st = self.result.states.get(sid) if sid >= 0 else None
         return st if st is not None and st.probe else None
 
@@ -518,12 +520,10 @@ class Search:
             self.current[w] = None
             k = url_key(outcome.url)
             if k in self.loaded_urls:  # known: the probe's state is adopted (no load), else nothing new
-                sid = self.loaded_urls[k]
-                known = self.result.states.get(sid) if sid >= 0 else None
-                if known is not None and known.probe and not self._probing:
+                known = None if self._probing else self._probe_state_of(outcome.url)
+                if known is not None:
                     self._adopt(known, st, action, None, st.storage_out)
-                    return known
-                return None
+                return known
             self.loaded_urls[k] = -1
             await driver.apply_storage(st.storage_out, outcome.url)
             loaded = await driver.load(outcome.url)
